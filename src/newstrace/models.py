@@ -1,0 +1,152 @@
+"""The one data model that flows through every stage of newstrace.
+
+Every dataclass that crosses a stage boundary lives here, and this module imports
+nothing else from newstrace. Ingest produces `RawInput` (or `Failure`), extraction
+turns a `RawInput` into an `Article`, later stages add to the `Article`.
+Annotations are character offsets into `Article.text`, like spaCy spans into a Doc.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+#: What an input is. ``auto`` means "detect it".
+InputKind = Literal["auto", "html", "text", "body", "warc", "feed"]
+#: How extraction treated an input: an HTML page, a whole-page text dump, or a clean body.
+ArticleKind = Literal["html", "text", "body"]
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class RawInput:
+    """One document as it came in, before any extraction.
+
+    ``source`` names where it came from in a way a user recognises: a file path, a URL,
+    ``archive.warc.gz#record-17`` or ``feed.xml#entry-3``. ``data`` is the raw bytes.
+    """
+
+    source: str
+    data: bytes
+    kind: InputKind = "auto"
+    url: str | None = None
+    #: charset from an HTTP header or WARC record, if any
+    encoding: str | None = None
+    #: media type from an HTTP header or WARC record, if any
+    content_type: str | None = None
+    fetched_at: str | None = None
+    #: hints from the container (feed entry title, date, author ...)
+    hints: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class Caption:
+    """An image caption and the credit printed with it (``YONHAP``, ``Reuters/Jane Doe``)."""
+
+    text: str
+    credit: str | None = None
+
+
+@dataclass
+class Article:
+    """A clean article: metadata plus the body as paragraphs.
+
+    ``text`` is the paragraphs joined by a blank line; every span of later stages
+    points into it.
+    """
+
+    source: str
+    kind: ArticleKind
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    #: ISO date (YYYY-MM-DD) or None
+    published: str | None = None
+    outlet: str | None = None
+    section: list[str] = field(default_factory=list)
+    language: str | None = None
+    url: str | None = None
+    captions: list[Caption] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    #: free-form provenance of how fields were found, e.g. {"published": "json-ld"}
+    evidence: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return PARAGRAPH_SEPARATOR.join(self.paragraphs)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of what a reader sees: title and body. Same hash = same revision."""
+        h = hashlib.sha256()
+        h.update((self.title or "").encode("utf-8"))
+        h.update(b"\x00")
+        h.update(self.text.encode("utf-8"))
+        return h.hexdigest()
+
+    def to_record(self) -> dict[str, Any]:
+        """The public JSON shape (the ``extract --format jsonl`` contract)."""
+        return {
+            "path": self.source,
+            "title": self.title,
+            "authors": list(self.authors),
+            "emails": list(self.emails),
+            "published": self.published,
+            "outlet": self.outlet,
+            "section": list(self.section),
+            "language": self.language,
+            "url": self.url,
+            "captions": [asdict(c) for c in self.captions],
+            "paragraphs": list(self.paragraphs),
+            "text": self.text,
+            "error": None,
+        }
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input that could not be processed, kept with its reason so nothing is lost silently.
+
+    ``reason`` is a stable slug (``empty``, ``binary``, ``too-large``, ``no-article`` ...),
+    ``message`` one line for people.
+    """
+
+    source: str
+    stage: str
+    reason: str
+    message: str
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "path": self.source,
+            "title": None,
+            "authors": [],
+            "emails": [],
+            "published": None,
+            "outlet": None,
+            "section": [],
+            "language": None,
+            "url": None,
+            "captions": [],
+            "paragraphs": [],
+            "text": "",
+            "error": f"{self.reason}: {self.message}",
+        }
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Options for turning a RawInput into an Article."""
+
+    #: force how the input is read; ``auto`` detects HTML vs text dump
+    as_: Literal["auto", "html", "text", "body"] = "auto"
+    #: publication date given by the user (ISO); it wins over what the page says
+    published: str | None = None
+    #: the URL of the page when known from outside (fetch, WARC, feed)
+    url: str | None = None
