@@ -1,0 +1,341 @@
+"""The ``newstrace`` command line: thin over the Python API, rendered with Rich.
+
+Exit status: 0 all went well, 1 some inputs failed (the count is printed), 2 usage error.
+Errors print as one line, never a traceback. Page content is hostile: everything taken
+from a page goes through ``Text`` or ``escape`` so that Rich markup in it is printed, not run.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from newstrace.config import Settings, load_settings
+from newstrace.errors import NewstraceError, UsageError
+from newstrace.models import Article, Failure
+from newstrace.pipeline import extract_many, ingest as run_ingest, sample_corpus_path
+from newstrace.store import Store, export as run_export
+
+app = typer.Typer(
+    name="newstrace",
+    help="Follow a developing news story: clean articles, attributed claims, and where they come from.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[
+    Optional[Path],
+    typer.Option("--db", envvar="NEWSTRACE_DB", help="SQLite store file (default: $NEWSTRACE_HOME/newstrace.db)."),
+]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML settings file.")]
+AsOption = Annotated[
+    str, typer.Option("--as", help="Read inputs as: auto, html, text (page dump) or body (already clean).")
+]
+PublishedOption = Annotated[
+    Optional[str], typer.Option("--published", help="Publication date YYYY-MM-DD (wins over the page's own).")
+]
+AllowPrivate = Annotated[
+    bool, typer.Option("--allow-private", help="Allow fetching from private, loopback and link-local addresses.")
+]
+
+
+def _settings(db: Path | None, config: Path | None, allow_private: bool = False) -> Settings:
+    return load_settings(config, db=db, allow_private=allow_private or None)
+
+
+def _check_as(value: str) -> str:
+    if value not in ("auto", "html", "text", "body"):
+        raise UsageError(f"--as must be auto, html, text or body, not {value!r}")
+    return value
+
+
+def _check_date(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise UsageError(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from exc
+
+
+def _fail(exc: NewstraceError) -> None:
+    err.print(Text(f"error: {exc.message}", style="red"))
+    raise typer.Exit(2 if isinstance(exc, UsageError) else 1)
+
+
+# -- extract -------------------------------------------------------------------------
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, '-' for stdin, WARC, feeds or URLs.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl, json or text.")] = "jsonl",
+    as_: AsOption = "auto",
+    published: PublishedOption = None,
+    allow_private: AllowPrivate = False,
+    config: ConfigOption = None,
+) -> None:
+    """Extract clean articles and print them (one JSON object per input with --format jsonl)."""
+    try:
+        if format not in ("jsonl", "json", "text"):
+            raise UsageError(f"--format must be jsonl, json or text, not {format!r}")
+        settings = _settings(None, config, allow_private)
+        items = extract_many(paths, as_=_check_as(as_), published=_check_date(published, "--published"),
+                             settings=settings)
+        failed = 0
+        for item in items:
+            failed += isinstance(item, Failure)
+            _print_extracted(item, format)
+            if isinstance(item, Failure):
+                err.print(Text(f"failed: {item.source}: {item.reason}: {item.message}", style="yellow"))
+    except NewstraceError as exc:
+        _fail(exc)
+    if failed:
+        err.print(Text(f"{failed} input(s) failed", style="red"))
+        raise typer.Exit(1)
+
+
+def _print_extracted(item: Article | Failure, fmt: str) -> None:
+    rec = item.to_record()
+    if fmt == "jsonl":
+        sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    elif fmt == "json":
+        sys.stdout.write(json.dumps(rec, ensure_ascii=False, indent=2) + "\n")
+    elif isinstance(item, Article):
+        _print_article(item)
+
+
+def _print_article(a: Article, header: dict[str, Any] | None = None) -> None:
+    out.rule(Text(a.title or "(no title)", style="bold"))
+    meta = Table.grid(padding=(0, 2))
+    meta.add_column(style="dim")
+    meta.add_column()
+    rows = {**(header or {}), "source": a.source, "url": a.url, "outlet": a.outlet,
+            "authors": ", ".join(a.authors), "e-mails": ", ".join(a.emails), "published": a.published,
+            "section": " > ".join(a.section), "language": a.language}
+    for k, v in rows.items():
+        if v:
+            meta.add_row(k, Text(str(v)))
+    out.print(meta)
+    for c in a.captions:
+        out.print(Text("caption: ", style="dim") + Text(c.text) + Text(f" [{c.credit}]" if c.credit else "", style="dim"))
+    out.print()
+    for p in a.paragraphs:
+        out.print(Text(p))
+        out.print()
+
+
+# -- ingest --------------------------------------------------------------------------
+@app.command()
+def ingest(
+    sources: Annotated[Optional[list[str]], typer.Argument(help="Files, folders, globs, '-', WARC, feeds, URLs or URL lists.")] = None,
+    sample: Annotated[bool, typer.Option("--sample", help="Ingest the sample corpus that ships with newstrace.")] = False,
+    as_: AsOption = "auto",
+    published: PublishedOption = None,
+    allow_private: AllowPrivate = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Read, extract and store articles. Re-running skips what is stored; a killed run resumes."""
+    try:
+        settings = _settings(db, config, allow_private)
+        srcs = list(sources or [])
+        if sample:
+            srcs.append(str(sample_corpus_path()))
+        if not srcs:
+            raise UsageError("give at least one source to ingest (or --sample)")
+        report = _ingest_with_progress(srcs, settings, _check_as(as_), _check_date(published, "--published"))
+    except NewstraceError as exc:
+        _fail(exc)
+    _summarise(report, settings.db)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _ingest_with_progress(srcs: list[str], settings: Settings, as_: str, published: str | None) -> Any:
+    columns = [SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
+               MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[last]}", style="dim")]
+    with Store(settings.db) as store, Progress(*columns, console=err, transient=False) as progress:
+        task = progress.add_task("ingesting", total=None, last="")
+
+        def tick(event: str, source: str) -> None:
+            progress.update(task, advance=1, last=escape(f"{event}: {source[-60:]}"))
+
+        return run_ingest(srcs, store, settings=settings, as_=as_, published=published, on_progress=tick,
+                          command="ingest " + " ".join(srcs))
+
+
+def _summarise(report: Any, db: Path) -> None:
+    t = Table(title=f"ingest into {escape(str(db))}")
+    for col in ("added", "revised", "unchanged", "skipped", "failed"):
+        t.add_column(col, justify="right")
+    t.add_row(*[str(v) for v in report.counts().values()])
+    out.print(t)
+    for f in report.failures:
+        err.print(Text(f"failed: {f.source}: {f.reason}: {f.message}", style="yellow"))
+    if report.failed:
+        err.print(Text(f"{report.failed} input(s) failed; see `newstrace failures`", style="red"))
+
+
+# -- search / show / export / failures / stats ---------------------------------------------
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="FTS5 query: words, \"a phrase\", AND/OR/NOT, prefix*.")] = "",
+    outlet: Annotated[Optional[str], typer.Option(help="Only this outlet.")] = None,
+    author: Annotated[Optional[str], typer.Option(help="Only articles by an author whose name contains this.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Published on or after YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Published on or before YYYY-MM-DD.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    format: Annotated[str, typer.Option("--format", "-f", help="table or jsonl.")] = "table",
+    db: DbOption = None,
+) -> None:
+    """Search stored articles."""
+    try:
+        settings = _settings(db, None)
+        with Store(settings.db, readonly=True) as store:
+            hits = store.search(query, outlet=outlet, author=author, since=_check_date(since, "--since"),
+                                until=_check_date(until, "--until"), limit=limit, offset=offset)
+    except NewstraceError as exc:
+        _fail(exc)
+    if format == "jsonl":
+        for h in hits:
+            rec = dict(h.__dict__, snippet=h.snippet.replace("\x02", "").replace("\x03", ""))
+            sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        return
+    t = Table(title=f"{len(hits)} result(s)")
+    for col in ("id", "published", "outlet", "title", "snippet"):
+        t.add_column(col, overflow="fold")
+    for h in hits:
+        t.add_row(str(h.article_id), h.published or "", Text(h.outlet or ""), Text(h.title or ""), _snippet(h.snippet))
+    out.print(t)
+
+
+def _snippet(s: str) -> Text:
+    """FTS5 snippet with \\x02/\\x03 around matches, turned into highlighted Text (no markup parsing)."""
+    text = Text()
+    bold = False
+    for part in s.replace("\x03", "\x02").split("\x02"):
+        text.append(part, style="bold yellow" if bold else "")
+        bold = not bold
+    return text
+
+
+@app.command()
+def show(
+    article_id: Annotated[int, typer.Argument(help="Article id (from search).")],
+    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    db: DbOption = None,
+) -> None:
+    """Show one stored article."""
+    try:
+        settings = _settings(db, None)
+        with Store(settings.db, readonly=True) as store:
+            sa = store.get(article_id)
+    except NewstraceError as exc:
+        _fail(exc)
+    if format == "json":
+        sys.stdout.write(json.dumps(sa.to_record(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_article(sa.article, {"id": sa.id, "revisions": len(sa.revisions)})
+
+
+@app.command("export")
+def export_cmd(
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or parquet.")] = "jsonl",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (stdout if omitted).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export every stored article (current revision)."""
+    try:
+        if format not in ("jsonl", "csv", "parquet"):
+            raise UsageError(f"--format must be jsonl, csv or parquet, not {format!r}")
+        settings = _settings(db, None)
+        with Store(settings.db, readonly=True) as store:
+            n = run_export(store, format, output)  # type: ignore[arg-type]
+    except NewstraceError as exc:
+        _fail(exc)
+    if output:
+        err.print(Text(f"exported {n} article(s) to {output}"))
+
+
+@app.command()
+def failures(
+    all_: Annotated[bool, typer.Option("--all", help="Include failures that a later run resolved.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List inputs that failed, with their reason."""
+    try:
+        with Store(_settings(db, None).db, readonly=True) as store:
+            rows = store.failures(include_resolved=all_)
+    except NewstraceError as exc:
+        _fail(exc)
+    t = Table(title=f"{len(rows)} failure(s)")
+    for col in ("source", "stage", "reason", "message", "attempts", "last seen"):
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        t.add_row(Text(r["source"]), r["stage"], r["reason"], Text(r["message"]), str(r["attempts"]), r["last_seen"])
+    out.print(t)
+
+
+@app.command()
+def stats(db: DbOption = None) -> None:
+    """Counts of what the store holds."""
+    try:
+        with Store(_settings(db, None).db, readonly=True) as store:
+            s = store.stats()
+    except NewstraceError as exc:
+        _fail(exc)
+    t = Table(title="store")
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    for k, v in s.items():
+        t.add_row(k, str(v))
+    out.print(t)
+
+
+@app.command()
+def demo(db: DbOption = None) -> None:
+    """Ingest the sample corpus that ships with newstrace and list what it holds."""
+    try:
+        settings = _settings(db, None)
+        report = _ingest_with_progress([str(sample_corpus_path())], settings, "auto", None)
+        _summarise(report, settings.db)
+        with Store(settings.db, readonly=True) as store:
+            hits = store.search("", limit=50)
+    except NewstraceError as exc:
+        _fail(exc)
+    t = Table(title="articles in the store")
+    for col in ("id", "published", "outlet", "title"):
+        t.add_column(col, overflow="fold")
+    for h in hits:
+        t.add_row(str(h.article_id), h.published or "", Text(h.outlet or ""), Text(h.title or ""))
+    out.print(t)
+    out.print("Next: [bold]newstrace search 'evacuat*'[/], [bold]newstrace show 1[/]")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console-script entry point: usage errors exit 2, one line each."""
+    try:
+        app()
+    except NewstraceError as exc:  # pragma: no cover - commands catch their own
+        err.print(Text(f"error: {exc.message}", style="red"))
+        sys.exit(2 if isinstance(exc, UsageError) else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,242 @@
+"""The pipeline: inputs → articles → store, with failures kept and the batch going on.
+
+Stages are small callables that declare what they read and what they add (like spaCy's
+``requires``/``assigns``); :class:`Pipeline` checks their order when it is built and
+records which stage version produced what. A failing document becomes a
+:class:`~newstrace.models.Failure` and the batch goes on; ``strict=True`` re-raises (tests).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from newstrace.config import Settings, load_settings
+from newstrace.errors import NewstraceError, UsageError
+from newstrace.extract import extract_raw
+from newstrace.models import Article, ExtractOptions, Failure, InputKind, RawInput
+from newstrace.store import Store
+
+
+class Stage(Protocol):
+    """One step over an Article: reads some fields, adds others."""
+
+    name: str
+    version: str
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+    def __call__(self, article: Article) -> Article: ...
+
+
+@dataclass
+class Pipeline:
+    """An ordered list of stages run after extraction; order is checked when built."""
+
+    stages: list[Stage] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        available = {"text", "paragraphs", "title", "authors", "published", "outlet", "section", "captions"}
+        for stage in self.stages:
+            missing = [r for r in stage.requires if r not in available]
+            if missing:
+                raise UsageError(f"stage {stage.name} needs {', '.join(missing)}, which no earlier stage adds")
+            available.update(stage.assigns)
+
+    def __call__(self, article: Article) -> Article:
+        for stage in self.stages:
+            article = stage(article)
+            article.evidence[f"stage:{stage.name}"] = stage.version
+        return article
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": self.added,
+            "revised": self.revised,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "failed": self.failed,
+        }
+
+
+#: Called after each input with (what happened, source): "added", "revised", "unchanged",
+#: "skipped" or "failed".
+ProgressCallback = Callable[[str, str], None]
+
+
+def iter_raw(sources: Iterable[str], settings: Settings, kind: InputKind = "auto") -> Iterator[RawInput | Failure]:
+    """Every document behind the sources (files, folders, globs, '-', WARC, feeds, URLs)."""
+    from newstrace.ingest import iter_inputs
+    from newstrace.ingest.fetch import Fetcher
+
+    with Fetcher(settings) as fetcher:
+        yield from iter_inputs(list(sources), settings, kind=kind, fetcher=fetcher)
+
+
+def extract_one(raw: RawInput, options: ExtractOptions, *, strict: bool = False) -> Article | Failure:
+    """Extract one input; a bad input becomes a Failure (or raises, in strict mode)."""
+    try:
+        return extract_raw(raw, options)
+    except NewstraceError as exc:
+        if strict:
+            raise
+        return Failure(raw.source, "extract", exc.reason, _one_line(exc.message))
+    except (ValueError, TypeError, LookupError, RecursionError, MemoryError, OSError) as exc:
+        # Third-party parsers raise these on hostile pages; the batch must go on.
+        if strict:
+            raise
+        return Failure(raw.source, "extract", "internal", _one_line(f"{type(exc).__name__}: {exc}"))
+
+
+def extract_many(
+    sources: Iterable[str],
+    *,
+    as_: str = "auto",
+    published: str | None = None,
+    settings: Settings | None = None,
+    strict: bool = False,
+) -> Iterator[Article | Failure]:
+    """One Article or Failure per input document, in input order."""
+    settings = settings or load_settings()
+    options = ExtractOptions(as_=as_, published=published)  # type: ignore[arg-type]
+    kind: InputKind = as_ if as_ in ("html", "text", "body") else "auto"  # type: ignore[assignment]
+    for item in iter_raw(sources, settings, kind):
+        yield item if isinstance(item, Failure) else extract_one(item, options, strict=strict)
+
+
+def ingest(
+    sources: Iterable[str],
+    store: Store,
+    *,
+    settings: Settings | None = None,
+    as_: str = "auto",
+    published: str | None = None,
+    pipeline: Pipeline | None = None,
+    on_progress: ProgressCallback | None = None,
+    strict: bool = False,
+    command: str = "ingest",
+) -> IngestReport:
+    """Read, extract and store every input; each input is committed on its own."""
+    settings = settings or load_settings()
+    pipeline = pipeline or Pipeline()
+    options = ExtractOptions(as_=as_, published=published)  # type: ignore[arg-type]
+    kind: InputKind = as_ if as_ in ("html", "text", "body") else "auto"  # type: ignore[assignment]
+    report = IngestReport()
+    run_id = store.start_run(command)
+    try:
+        for item in iter_raw(sources, settings, kind):
+            event = _ingest_item(item, store, options, pipeline, report, run_id, strict)
+            if on_progress:
+                on_progress(event, item.source)
+    finally:
+        store.finish_run(run_id, report.counts())
+    return report
+
+
+def _ingest_item(
+    item: RawInput | Failure,
+    store: Store,
+    options: ExtractOptions,
+    pipeline: Pipeline,
+    report: IngestReport,
+    run_id: int,
+    strict: bool,
+) -> str:
+    if isinstance(item, Failure):
+        store.record_failure(item, run_id=run_id)
+        report.failures.append(item)
+        return "failed"
+    sha = item.sha256
+    if store.seen(item.source, sha):
+        report.skipped += 1
+        return "skipped"
+    result = extract_one(item, options, strict=strict)
+    if isinstance(result, Article):
+        try:
+            result = pipeline(result)
+        except NewstraceError as exc:
+            if strict:
+                raise
+            result = Failure(item.source, "analyse", exc.reason, _one_line(exc.message))
+    if isinstance(result, Failure):
+        store.record_failure(result, sha256=sha, run_id=run_id)
+        report.failures.append(result)
+        return "failed"
+    added = store.add(result, sha256=sha, run_id=run_id)
+    setattr(report, added.status, getattr(report, added.status) + 1)
+    return added.status
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def sample_corpus_path() -> Path:
+    """The folder of the sample corpus that ships with newstrace."""
+    from importlib import resources
+
+    return Path(str(resources.files("newstrace").joinpath("sample", "pages")))
+
+
+def extract(
+    source: str | Path | bytes | RawInput,
+    *,
+    as_: str = "auto",
+    published: str | None = None,
+    url: str | None = None,
+) -> Article:
+    """Extract one article from a file path, raw page bytes, or a RawInput.
+
+    Raises :class:`~newstrace.errors.NewstraceError` (InputError, ExtractionError) when the
+    input holds no article.
+    """
+    options = ExtractOptions(as_=as_, published=published, url=url)  # type: ignore[arg-type]
+    if isinstance(source, RawInput):
+        raw = source
+    elif isinstance(source, bytes):
+        raw = RawInput(source="<bytes>", data=source, url=url)
+    else:
+        path = Path(source)
+        data = sys.stdin.buffer.read() if str(source) == "-" else _read_file(path)
+        raw = RawInput(source=str(source), data=data, url=url)
+    return extract_raw(raw, options)
+
+
+def _read_file(path: Path) -> bytes:
+    from newstrace.errors import InputError
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file", reason="not-found") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a folder; use extract_many for folders", reason="usage") from exc
+    if path.suffix == ".gz":
+        import gzip
+        import zlib
+
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(f"{path}: truncated or corrupt gzip ({exc})", reason="truncated") from exc
+    return data
+
+
+def describe(report: IngestReport) -> dict[str, Any]:
+    return {**report.counts(), "failures": [f.__dict__ for f in report.failures]}

@@ -1,0 +1,427 @@
+"""The embedded store: one SQLite file, WAL mode, plain tables plus FTS5.
+
+One writer connection per Store (SQLite allows one writer at a time anyway); every
+input is committed in its own transaction, so a killed ingest loses at most the input
+it was working on, and a re-run skips what is already done.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from newstrace.errors import QueryError, StoreError
+from newstrace.models import Article, Caption, Failure
+
+SCHEMA_VERSION = 1
+#: Ordered migrations: (version it brings the store to, SQL resource in this package).
+MIGRATIONS: list[tuple[int, str]] = [(1, "schema.sql")]
+
+AddStatus = Literal["added", "revised", "unchanged"]
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def canonical_key(url: str | None, source: str) -> str:
+    """Identity of an article: its canonical URL (normalised), else the path it came from.
+
+    http and https, host case, a trailing slash and the #fragment do not make another page.
+    """
+    if url:
+        parts = urlsplit(url.strip())
+        if parts.scheme.lower() in ("http", "https") and parts.netloc:
+            path = parts.path.rstrip("/") or ""
+            return urlunsplit(("https", parts.netloc.lower(), path, parts.query, ""))
+        return url.strip()
+    return "source:" + source
+
+
+@dataclass(frozen=True)
+class AddResult:
+    article_id: int
+    revision_id: int
+    status: AddStatus
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article_id: int
+    title: str | None
+    outlet: str | None
+    published: str | None
+    authors: list[str]
+    snippet: str
+    rank: float
+
+
+@dataclass
+class StoredArticle:
+    """An article read back from the store, with its revision history."""
+
+    id: int
+    revision_id: int
+    article: Article
+    first_seen: str
+    last_seen: str
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_record(self) -> dict[str, Any]:
+        rec = self.article.to_record()
+        rec.pop("error", None)
+        rec.update(
+            id=self.id,
+            revision_id=self.revision_id,
+            kind=self.article.kind,
+            first_seen=self.first_seen,
+            last_seen=self.last_seen,
+            revisions=self.revisions,
+        )
+        return rec
+
+
+class Store:
+    """The SQLite store. Use as a context manager, or call close()."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        try:
+            if readonly:
+                if not self.path.exists():
+                    raise StoreError(f"no store at {self.path}: ingest something first, or pass --db")
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=10000")
+            self.db.row_factory = sqlite3.Row
+            if not readonly:
+                self._migrate()
+            else:
+                self._check_version()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+
+    # -- lifecycle -----------------------------------------------------------------
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _version(self) -> int:
+        has_meta = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        if not has_meta:
+            return 0
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _check_version(self) -> None:
+        v = self._version()
+        if v > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store at {self.path} has schema version {v}, newer than this newstrace "
+                f"({SCHEMA_VERSION}): upgrade newstrace"
+            )
+
+    def _migrate(self) -> None:
+        self._check_version()
+        current = self._version()
+        for version, resource in MIGRATIONS:
+            if version <= current:
+                continue
+            sql = resources.files("newstrace.store").joinpath(resource).read_text("utf-8")
+            with self.db:
+                self.db.executescript(sql)
+                self.db.execute(
+                    "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                    (str(version),),
+                )
+
+    # -- runs ----------------------------------------------------------------------
+    def start_run(self, command: str) -> int:
+        with self.db:
+            cur = self.db.execute("INSERT INTO runs(started_at, command) VALUES (?, ?)", (_now(), command))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
+        cols = [c for c in ("added", "revised", "unchanged", "skipped", "failed") if c in counts]
+        sets = ", ".join(f"{c}=?" for c in cols)
+        with self.db:
+            self.db.execute(
+                f"UPDATE runs SET finished_at=?{', ' if sets else ''}{sets} WHERE id=?",
+                (_now(), *[counts[c] for c in cols], run_id),
+            )
+
+    # -- writing -------------------------------------------------------------------
+    def seen(self, source: str, sha256: str) -> bool:
+        """True when exactly these bytes from this source were already stored."""
+        row = self.db.execute(
+            "SELECT 1 FROM inputs WHERE source=? AND sha256=? AND status='ok'", (source, sha256)
+        ).fetchone()
+        return row is not None
+
+    def add(self, article: Article, *, sha256: str, run_id: int | None = None) -> AddResult:
+        """Store an article: a new article, a new revision of a known one, or nothing new."""
+        now = _now()
+        key = canonical_key(article.url, article.source)
+        chash = article.content_hash
+        with self.db:
+            article_id = self._article_id_for(key, article, chash, now)
+            row = self.db.execute(
+                "SELECT id FROM revisions WHERE article_id=? AND content_hash=?", (article_id, chash)
+            ).fetchone()
+            if row:
+                revision_id, status = int(row[0]), "unchanged"
+            else:
+                had = self.db.execute(
+                    "SELECT current_revision_id FROM articles WHERE id=?", (article_id,)
+                ).fetchone()[0]
+                revision_id = self._insert_revision(article_id, article, chash, now)
+                status = "revised" if had else "added"
+                self.db.execute(
+                    "UPDATE articles SET current_revision_id=? WHERE id=?", (revision_id, article_id)
+                )
+                self._index(article_id, article)
+            self.db.execute("UPDATE articles SET last_seen=? WHERE id=?", (now, article_id))
+            self._record_input(article.source, sha256, "ok", revision_id, run_id, now)
+            self.db.execute(
+                "UPDATE failures SET resolved_at=? WHERE source=? AND resolved_at IS NULL",
+                (now, article.source),
+            )
+        return AddResult(article_id, revision_id, status)  # type: ignore[arg-type]
+
+    def _article_id_for(self, key: str, article: Article, chash: str, now: str) -> int:
+        row = self.db.execute("SELECT id FROM articles WHERE article_key=?", (key,)).fetchone()
+        if row:
+            return int(row[0])
+        if key.startswith("source:"):
+            # A page with no URL that we already hold under another path is the same article.
+            same = self.db.execute(
+                "SELECT article_id FROM revisions WHERE content_hash=? LIMIT 1", (chash,)
+            ).fetchone()
+            if same:
+                return int(same[0])
+        cur = self.db.execute(
+            "INSERT INTO articles(article_key, url, first_seen, last_seen) VALUES (?, ?, ?, ?)",
+            (key, article.url, now, now),
+        )
+        return int(cur.lastrowid or 0)
+
+    def _insert_revision(self, article_id: int, a: Article, chash: str, now: str) -> int:
+        cur = self.db.execute(
+            "INSERT INTO revisions(article_id, content_hash, kind, source, title, authors, emails,"
+            " published, outlet, section, language, url, text, paragraphs, evidence, ingested_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                article_id, chash, a.kind, a.source, a.title, json.dumps(a.authors),
+                json.dumps(a.emails), a.published, a.outlet, json.dumps(a.section), a.language,
+                a.url, a.text, len(a.paragraphs), json.dumps(a.evidence), now,
+            ),
+        )
+        rid = int(cur.lastrowid or 0)
+        self.db.executemany(
+            "INSERT INTO revision_authors(revision_id, position, name, email) VALUES (?,?,?,?)",
+            [(rid, i, name, _email_for(name, a.emails)) for i, name in enumerate(a.authors)],
+        )
+        self.db.executemany(
+            "INSERT INTO captions(revision_id, position, text, credit) VALUES (?,?,?,?)",
+            [(rid, i, c.text, c.credit) for i, c in enumerate(a.captions)],
+        )
+        return rid
+
+    def _index(self, article_id: int, a: Article) -> None:
+        self.db.execute("DELETE FROM article_search WHERE rowid=?", (article_id,))
+        self.db.execute(
+            "INSERT INTO article_search(rowid, title, body, authors, outlet) VALUES (?,?,?,?,?)",
+            (article_id, a.title or "", a.text, ", ".join(a.authors), a.outlet or ""),
+        )
+
+    def _record_input(
+        self, source: str, sha: str, status: str, revision_id: int | None, run_id: int | None, now: str
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO inputs(source, sha256, status, revision_id, run_id, processed_at)"
+            " VALUES (?,?,?,?,?,?) ON CONFLICT(source, sha256) DO UPDATE SET status=excluded.status,"
+            " revision_id=excluded.revision_id, run_id=excluded.run_id, processed_at=excluded.processed_at",
+            (source, sha, status, revision_id, run_id, now),
+        )
+
+    def record_failure(self, failure: Failure, *, sha256: str | None = None, run_id: int | None = None) -> None:
+        now = _now()
+        with self.db:
+            self.db.execute(
+                "INSERT INTO failures(source, stage, reason, message, first_seen, last_seen, run_id)"
+                " VALUES (?,?,?,?,?,?,?) ON CONFLICT(source) DO UPDATE SET stage=excluded.stage,"
+                " reason=excluded.reason, message=excluded.message, attempts=attempts+1,"
+                " last_seen=excluded.last_seen, resolved_at=NULL, run_id=excluded.run_id",
+                (failure.source, failure.stage, failure.reason, failure.message, now, now, run_id),
+            )
+            if sha256:
+                self._record_input(failure.source, sha256, "failed", None, run_id, now)
+
+    # -- reading -------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def stats(self) -> dict[str, int]:
+        q = {
+            "articles": "SELECT count(*) FROM articles",
+            "revisions": "SELECT count(*) FROM revisions",
+            "outlets": "SELECT count(DISTINCT outlet) FROM current_articles",
+            "failures": "SELECT count(*) FROM failures WHERE resolved_at IS NULL",
+            "runs": "SELECT count(*) FROM runs",
+        }
+        return {k: int(self.db.execute(sql).fetchone()[0]) for k, sql in q.items()}
+
+    def failures(self, *, include_resolved: bool = False) -> list[dict[str, Any]]:
+        sql = "SELECT source, stage, reason, message, attempts, last_seen, resolved_at FROM failures"
+        if not include_resolved:
+            sql += " WHERE resolved_at IS NULL"
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY last_seen DESC, id DESC")]
+
+    def get(self, article_id: int) -> StoredArticle:
+        row = self.db.execute("SELECT * FROM current_articles WHERE article_id=?", (article_id,)).fetchone()
+        if row is None:
+            raise QueryError(f"no article with id {article_id}", reason="not-found")
+        caps = self.db.execute(
+            "SELECT text, credit FROM captions WHERE revision_id=? ORDER BY position", (row["revision_id"],)
+        ).fetchall()
+        revs = self.db.execute(
+            "SELECT id, content_hash, title, published, source, ingested_at FROM revisions"
+            " WHERE article_id=? ORDER BY id",
+            (article_id,),
+        ).fetchall()
+        return StoredArticle(
+            id=article_id,
+            revision_id=row["revision_id"],
+            article=_article_from_row(row, [Caption(c["text"], c["credit"]) for c in caps]),
+            first_seen=row["first_seen"],
+            last_seen=row["last_seen"],
+            revisions=[dict(r) for r in revs],
+        )
+
+    def iter_articles(self, *, batch: int = 500) -> Iterator[StoredArticle]:
+        """Every article's current revision, in id order, a page at a time (flat memory)."""
+        last = 0
+        while True:
+            ids = [
+                int(r[0])
+                for r in self.db.execute(
+                    "SELECT id FROM articles WHERE id>? AND current_revision_id IS NOT NULL ORDER BY id LIMIT ?",
+                    (last, batch),
+                )
+            ]
+            if not ids:
+                return
+            for i in ids:
+                yield self.get(i)
+            last = ids[-1]
+
+    def search(
+        self,
+        query: str = "",
+        *,
+        outlet: str | None = None,
+        author: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[SearchHit]:
+        """Full-text search (SQLite FTS5 syntax) with filters; newest first when no query."""
+        where, params = [], []  # type: tuple[list[str], list[Any]]
+        if query.strip():
+            where.append("article_search MATCH ?")
+            params.append(query)
+        if outlet:
+            where.append("c.outlet = ? COLLATE NOCASE")
+            params.append(outlet)
+        if author:
+            where.append(
+                "EXISTS (SELECT 1 FROM revision_authors ra WHERE ra.revision_id=c.revision_id"
+                " AND ra.name LIKE ? ESCAPE '\\')"
+            )
+            params.append("%" + author.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        if since:
+            where.append("c.published >= ?")
+            params.append(since)
+        if until:
+            where.append("c.published <= ?")
+            params.append(until)
+        if query.strip():
+            sql = (
+                "SELECT c.article_id, c.title, c.outlet, c.published, c.authors,"
+                " snippet(article_search, 1, '\x02', '\x03', ' … ', 24) AS snip, bm25(article_search) AS rank"
+                " FROM article_search JOIN current_articles c ON c.article_id = article_search.rowid"
+            )
+            order = " ORDER BY rank"
+        else:
+            sql = (
+                "SELECT c.article_id, c.title, c.outlet, c.published, c.authors,"
+                " substr(c.text, 1, 200) AS snip, 0.0 AS rank FROM current_articles c"
+            )
+            order = " ORDER BY c.published IS NULL, c.published DESC, c.article_id DESC"
+        sql += (" WHERE " + " AND ".join(where) if where else "") + order + " LIMIT ? OFFSET ?"
+        try:
+            rows = self.db.execute(sql, (*params, limit, offset)).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise QueryError(
+                f"cannot search for {query!r}: {exc}. Put phrases in double quotes and use AND, OR, NOT"
+                " between words (FTS5 syntax)"
+            ) from exc
+        return [
+            SearchHit(
+                article_id=r["article_id"], title=r["title"], outlet=r["outlet"], published=r["published"],
+                authors=json.loads(r["authors"]), snippet=r["snip"] or "", rank=float(r["rank"]),
+            )
+            for r in rows
+        ]
+
+
+def _email_for(name: str, emails: list[str]) -> str | None:
+    """The printed e-mail that belongs to an author, matched on the name's parts."""
+    parts = [p.lower() for p in re.findall(r"\w+", name) if len(p) > 1]
+    for e in emails:
+        local = e.split("@")[0].lower()
+        if parts and sum(p in local for p in parts) >= min(2, len(parts)):
+            return e
+        if parts and local in (parts[-1], parts[0][0] + parts[-1], parts[0] + parts[-1]):
+            return e
+    return None
+
+
+def _article_from_row(row: sqlite3.Row, captions: list[Caption]) -> Article:
+    text = row["text"]
+    return Article(
+        source=row["source"],
+        kind=row["kind"],
+        title=row["title"],
+        authors=json.loads(row["authors"]),
+        emails=json.loads(row["emails"]),
+        published=row["published"],
+        outlet=row["outlet"],
+        section=json.loads(row["section"]),
+        language=row["language"],
+        url=row["url"],
+        captions=captions,
+        paragraphs=text.split("\n\n") if text else [],
+    )
