@@ -72,7 +72,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             raise UsageError(f"config file {path} is not valid TOML: {exc}") from exc
     for f in fields(Settings):
         env = os.environ.get(f"NEWSTRACE_{f.name.upper()}")
-        if env is not None:
+        if env:  # an empty variable means "not set"
             values[f.name] = env
     for f in fields(Settings):
         if f.name in values:
