@@ -17,6 +17,10 @@ __all__ = ["extract_raw", "looks_like_html", "body_article"]
 _HTML_SIGNS = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:div|p|article|meta|title|script)[\s>/]", re.I
 )
+#: Fewer words than this is not an article body but left-over navigation ("Home", "News").
+#: The shortest real news items (briefs) run to 25+ words.
+MIN_BODY_WORDS = 12
+_WORD = re.compile(r"\w+")
 #: Tags per kilobyte above which a text is markup rather than a text dump that quotes some.
 _HTML_TAG_DENSITY = 2.0
 
@@ -58,7 +62,7 @@ def extract_raw(raw: RawInput, options: ExtractOptions | None = None) -> Article
         article = extract_text_dump(text, source=raw.source)
     else:
         raise InputError(f"{raw.source}: unknown input kind {as_!r}", reason="usage")
-    if as_ != "body" and not any(p.strip() for p in article.paragraphs):
+    if as_ != "body" and len(_WORD.findall(article.text)) < MIN_BODY_WORDS:
         raise ExtractionError(f"{raw.source}: no article body found (the page may be all navigation)")
     if options.published:
         article.published = options.published
