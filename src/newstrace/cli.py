@@ -145,6 +145,7 @@ def ingest(
     as_: AsOption = "auto",
     published: PublishedOption = None,
     allow_private: AllowPrivate = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Fetch URLs again even when already stored.")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -156,7 +157,8 @@ def ingest(
             srcs.append(str(sample_corpus_path()))
         if not srcs:
             raise UsageError("give at least one source to ingest (or --sample)")
-        report = _ingest_with_progress(srcs, settings, _check_as(as_), _check_date(published, "--published"))
+        report = _ingest_with_progress(srcs, settings, _check_as(as_), _check_date(published, "--published"),
+                                       refresh=refresh)
     except NewstraceError as exc:
         _fail(exc)
     _summarise(report, settings.db)
@@ -164,7 +166,9 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _ingest_with_progress(srcs: list[str], settings: Settings, as_: str, published: str | None) -> Any:
+def _ingest_with_progress(
+    srcs: list[str], settings: Settings, as_: str, published: str | None, *, refresh: bool = False
+) -> Any:
     columns = [SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
                MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[last]}", style="dim")]
     with Store(settings.db) as store, Progress(*columns, console=err, transient=False) as progress:
@@ -174,7 +178,7 @@ def _ingest_with_progress(srcs: list[str], settings: Settings, as_: str, publish
             progress.update(task, advance=1, last=escape(f"{event}: {source[-60:]}"))
 
         return run_ingest(srcs, store, settings=settings, as_=as_, published=published, on_progress=tick,
-                          command="ingest " + " ".join(srcs))
+                          refresh=refresh, command="ingest " + " ".join(srcs))
 
 
 def _summarise(report: Any, db: Path) -> None:

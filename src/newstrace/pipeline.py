@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from newstrace.config import Settings, load_settings
 from newstrace.errors import NewstraceError, UsageError
 from newstrace.extract import extract_raw
+from newstrace.ingest import Skipped, iter_inputs
 from newstrace.models import Article, ExtractOptions, Failure, InputKind, RawInput
 from newstrace.store import Store
 
@@ -80,13 +81,14 @@ class IngestReport:
 ProgressCallback = Callable[[str, str], None]
 
 
-def iter_raw(sources: Iterable[str], settings: Settings, kind: InputKind = "auto") -> Iterator[RawInput | Failure]:
+def iter_raw(
+    sources: Iterable[str],
+    settings: Settings,
+    kind: InputKind = "auto",
+    skip_url: Callable[[str], bool] | None = None,
+) -> Iterator[RawInput | Failure | Skipped]:
     """Every document behind the sources (files, folders, globs, '-', WARC, feeds, URLs)."""
-    from newstrace.ingest import iter_inputs
-    from newstrace.ingest.fetch import Fetcher
-
-    with Fetcher(settings) as fetcher:
-        yield from iter_inputs(list(sources), settings, kind=kind, fetcher=fetcher)
+    return iter_inputs(list(sources), settings, kind=kind, skip_url=skip_url)
 
 
 def extract_one(raw: RawInput, options: ExtractOptions, *, strict: bool = False) -> Article | Failure:
@@ -117,7 +119,10 @@ def extract_many(
     options = ExtractOptions(as_=as_, published=published)  # type: ignore[arg-type]
     kind: InputKind = as_ if as_ in ("html", "text", "body") else "auto"  # type: ignore[assignment]
     for item in iter_raw(sources, settings, kind):
-        yield item if isinstance(item, Failure) else extract_one(item, options, strict=strict)
+        if isinstance(item, RawInput):
+            yield extract_one(item, options, strict=strict)
+        elif isinstance(item, Failure):
+            yield item
 
 
 def ingest(
@@ -130,9 +135,14 @@ def ingest(
     pipeline: Pipeline | None = None,
     on_progress: ProgressCallback | None = None,
     strict: bool = False,
+    refresh: bool = False,
     command: str = "ingest",
 ) -> IngestReport:
-    """Read, extract and store every input; each input is committed on its own."""
+    """Read, extract and store every input; each input is committed on its own.
+
+    URLs already stored are not fetched again unless ``refresh`` (a killed run resumes
+    where it stopped); files are always read, and skipped when their bytes are unchanged.
+    """
     settings = settings or load_settings()
     pipeline = pipeline or Pipeline()
     options = ExtractOptions(as_=as_, published=published)  # type: ignore[arg-type]
@@ -140,7 +150,8 @@ def ingest(
     report = IngestReport()
     run_id = store.start_run(command)
     try:
-        for item in iter_raw(sources, settings, kind):
+        skip = None if refresh else store.done
+        for item in iter_raw(sources, settings, kind, skip_url=skip):
             event = _ingest_item(item, store, options, pipeline, report, run_id, strict)
             if on_progress:
                 on_progress(event, item.source)
@@ -150,7 +161,7 @@ def ingest(
 
 
 def _ingest_item(
-    item: RawInput | Failure,
+    item: RawInput | Failure | Skipped,
     store: Store,
     options: ExtractOptions,
     pipeline: Pipeline,
@@ -162,6 +173,9 @@ def _ingest_item(
         store.record_failure(item, run_id=run_id)
         report.failures.append(item)
         return "failed"
+    if isinstance(item, Skipped):
+        report.skipped += 1
+        return "skipped"
     sha = item.sha256
     if store.seen(item.source, sha):
         report.skipped += 1

@@ -31,7 +31,7 @@ from newstrace.ingest.files import STDIN_NAME, LocalFile, expand_source, gunzip_
 from newstrace.ingest.warc import iter_warc
 from newstrace.models import Failure, InputKind, RawInput
 
-__all__ = ["Fetcher", "IngestStats", "detect_kind", "iter_inputs"]
+__all__ = ["Fetcher", "IngestStats", "Skipped", "detect_kind", "iter_inputs"]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,13 @@ class IngestStats:
     skipped_records: Counter[str] = field(default_factory=Counter)
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A URL not fetched again because the caller already holds it (a resumed run)."""
+
+    source: str
+
+
 @dataclass
 class _Run:
     settings: Settings
@@ -55,6 +62,8 @@ class _Run:
     stats: IngestStats
     fetcher_factory: Callable[[], Fetcher]
     _fetcher: Fetcher | None = None
+    #: URLs (by source name) that need no fetching: already stored by an earlier run
+    skip_url: Callable[[str], bool] | None = None
 
     @property
     def cap(self) -> int:
@@ -99,7 +108,7 @@ def _from_bytes(
     top: bool,
     meta: RawInput | None = None,
     hints: dict[str, str] | None = None,
-) -> Iterator[RawInput | Failure]:
+) -> Iterator[RawInput | Failure | Skipped]:
     """Turn the bytes of one input into documents (opening containers when ``top``)."""
     forced = run.kind if top else "auto"
     if data[:2] == GZIP_MAGIC and forced != "warc" and detect_kind(data) != "warc":
@@ -128,7 +137,7 @@ def _from_bytes(
         yield _document(name, data, kind, meta, hints or {})
 
 
-def _from_feed(name: str, data: bytes, run: _Run) -> Iterator[RawInput | Failure]:
+def _from_feed(name: str, data: bytes, run: _Run) -> Iterator[RawInput | Failure | Skipped]:
     for item in parse_feed(name, data):
         if isinstance(item, EntryLink):
             yield from _from_url(item.url, run, top=False, source=item.source, hints=item.hints)
@@ -138,7 +147,10 @@ def _from_feed(name: str, data: bytes, run: _Run) -> Iterator[RawInput | Failure
 
 def _from_url(
     url: str, run: _Run, *, top: bool, source: str | None = None, hints: dict[str, str] | None = None
-) -> Iterator[RawInput | Failure]:
+) -> Iterator[RawInput | Failure | Skipped]:
+    if run.skip_url is not None and run.skip_url(source or url):
+        yield Skipped(source or url)
+        return
     got = run.fetcher().fetch(url, source=source)
     if isinstance(got, Failure):
         yield got
@@ -146,7 +158,7 @@ def _from_url(
     yield from _from_bytes(got.source, got.data, run, top=top, meta=got, hints=hints)
 
 
-def _from_file(f: LocalFile, run: _Run) -> Iterator[RawInput | Failure]:
+def _from_file(f: LocalFile, run: _Run) -> Iterator[RawInput | Failure | Skipped]:
     try:
         if f.path.stat().st_size == 0:
             yield Failure(f.name, "ingest", "empty", f"{f.name}: the file is empty")
@@ -168,7 +180,7 @@ def _from_file(f: LocalFile, run: _Run) -> Iterator[RawInput | Failure]:
     yield from _from_bytes(f.name, data, run, top=True)
 
 
-def _from_source(source: str, run: _Run) -> Iterator[RawInput | Failure]:
+def _from_source(source: str, run: _Run) -> Iterator[RawInput | Failure | Skipped]:
     if source == "-":
         try:
             data = read_stdin(run.cap)
@@ -197,22 +209,27 @@ def iter_inputs(
     kind: InputKind = "auto",
     fetcher: Fetcher | None = None,
     stats: IngestStats | None = None,
-) -> Iterator[RawInput | Failure]:
+    skip_url: Callable[[str], bool] | None = None,
+) -> Iterator[RawInput | Failure | Skipped]:
     """Yield a RawInput per document, or a Failure per unreadable input, in input order.
 
     ``sources`` are paths, folders, glob patterns, ``-`` (stdin), URLs, URL list files, WARC
     archives and feeds. ``fetcher`` is used for URLs when given (and left open); otherwise
     one is created on first need and closed when the iteration ends. ``stats``, when given,
-    is filled in as the run goes.
+    is filled in as the run goes. ``skip_url(source)`` true means "already held": that URL is
+    not fetched and a :class:`Skipped` is yielded instead (how a killed run resumes).
     """
     stats = stats if stats is not None else IngestStats()
-    run = _Run(settings, kind, stats, (lambda: fetcher) if fetcher is not None else (lambda: Fetcher(settings)))
+    run = _Run(
+        settings, kind, stats, (lambda: fetcher) if fetcher is not None else (lambda: Fetcher(settings)),
+        skip_url=skip_url,
+    )
     try:
         for source in sources:
             for item in _guarded(source, run):
                 if isinstance(item, Failure):
                     stats.failures += 1
-                else:
+                elif isinstance(item, RawInput):
                     stats.documents += 1
                 yield item
     finally:
@@ -220,7 +237,7 @@ def iter_inputs(
             run._fetcher.close()
 
 
-def _guarded(source: str, run: _Run) -> Iterator[RawInput | Failure]:
+def _guarded(source: str, run: _Run) -> Iterator[RawInput | Failure | Skipped]:
     """One source's items; an unexpected error ends that source with a Failure, not the batch."""
     try:
         yield from _from_source(source, run)

@@ -179,6 +179,11 @@ class Store:
         ).fetchone()
         return row is not None
 
+    def done(self, source: str) -> bool:
+        """True when some content from this source (a URL, a feed entry) is already stored."""
+        row = self.db.execute("SELECT 1 FROM inputs WHERE source=? AND status='ok' LIMIT 1", (source,)).fetchone()
+        return row is not None
+
     def add(self, article: Article, *, sha256: str, run_id: int | None = None) -> AddResult:
         """Store an article: a new article, a new revision of a known one, or nothing new."""
         now = _now()
