@@ -94,11 +94,16 @@ def extract(
         items = extract_many(paths, as_=_check_as(as_), published=_check_date(published, "--published"),
                              settings=settings)
         failed = 0
-        for item in items:
-            failed += isinstance(item, Failure)
-            _print_extracted(item, format)
-            if isinstance(item, Failure):
-                err.print(Text(f"failed: {item.source}: {item.reason}: {item.message}", style="yellow"))
+        # The bar goes to stderr and only to a terminal: stdout stays clean JSON for pipes.
+        with Progress(SpinnerColumn(), TextColumn("extracting"), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=True, disable=not err.is_terminal) as progress:
+            task = progress.add_task("extract", total=None)
+            for item in items:
+                failed += isinstance(item, Failure)
+                _print_extracted(item, format)
+                if isinstance(item, Failure):
+                    err.print(Text(f"failed: {item.source}: {item.reason}: {item.message}", style="yellow"))
+                progress.advance(task)
     except NewstraceError as exc:
         _fail(exc)
     if failed:
