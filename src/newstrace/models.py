@@ -54,6 +54,82 @@ class Caption:
 
 
 @dataclass
+class Span:
+    """A stretch of ``Article.text``: ``text == article.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+#: What kind of thing a claim's source is.
+SourceType = Literal[
+    "person", "organisation", "news-outlet", "government", "document", "social-media", "anonymous", "unknown"
+]
+#: How a claim is reported.
+ClaimKind = Literal["direct", "indirect", "mixed", "according-to"]
+#: Whether the source asserts the content or denies it.
+Stance = Literal["asserted", "denied"]
+
+
+@dataclass
+class SourceRef:
+    """Who a claim is attributed to: the span in the text and the entity it stands for."""
+
+    start: int
+    end: int
+    text: str
+    #: canonical name of the entity ("South Korea's Defense Ministry"), after resolving
+    #: pronouns and descriptions ("the ministry", "he") to the earlier named mention
+    entity: str | None = None
+    type: SourceType = "unknown"
+    #: for anonymous sources: what the article says about them ("a Ukrainian intelligence source")
+    description: str | None = None
+
+
+@dataclass
+class Quantity:
+    """A number in a claim's content: "up to 3,000 North Koreans"."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    #: upper end for ranges ("between 3,000 and 3,200"), else None
+    value_max: float | None = None
+    #: "up to", "about", "at least", "more than", ... or None
+    qualifier: str | None = None
+    #: what is counted ("North Koreans", "tonnes of ammonia"), as printed
+    counted: str | None = None
+
+
+@dataclass
+class Place:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Claim:
+    """One attributed statement: who said what, how, when, citing whom."""
+
+    source: SourceRef | None
+    cue: Span
+    content: list[Span]
+    kind: ClaimKind = "indirect"
+    #: canonical source names from the immediate source back to the origin
+    chain: list[str] = field(default_factory=list)
+    stance: Stance = "asserted"
+    #: ISO date of the statement, resolved against the publication date, or None
+    date: str | None = None
+    quantities: list[Quantity] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    #: 0..1, how sure the extractor is
+    confidence: float = 1.0
+
+
+@dataclass
 class Article:
     """A clean article: metadata plus the body as paragraphs.
 
@@ -76,6 +152,8 @@ class Article:
     paragraphs: list[str] = field(default_factory=list)
     #: free-form provenance of how fields were found, e.g. {"published": "json-ld"}
     evidence: dict[str, str] = field(default_factory=dict)
+    #: attributed claims, added by the analysis stages (spans point into ``text``)
+    claims: list[Claim] = field(default_factory=list)
 
     @property
     def text(self) -> str:
