@@ -128,6 +128,38 @@ class Claim:
     #: 0..1, how sure the extractor is
     confidence: float = 1.0
 
+    def to_record(self) -> dict[str, Any]:
+        """The public JSON shape (the ``claims --format jsonl`` contract)."""
+        parts = [asdict(c) for c in self.content]
+        return {
+            "source": asdict(self.source) if self.source else None,
+            "cue": asdict(self.cue),
+            "content": parts[0] if len(parts) == 1 else parts,
+            "kind": self.kind,
+            "chain": list(self.chain),
+            "stance": self.stance,
+            "date": self.date,
+            "quantities": [asdict(q) for q in self.quantities],
+            "places": [asdict(p) for p in self.places],
+            "confidence": round(self.confidence, 3),
+        }
+
+    @classmethod
+    def from_record(cls, rec: dict[str, Any]) -> Claim:
+        content = rec["content"] if isinstance(rec["content"], list) else [rec["content"]]
+        return cls(
+            source=SourceRef(**rec["source"]) if rec.get("source") else None,
+            cue=Span(**rec["cue"]),
+            content=[Span(**c) for c in content],
+            kind=rec.get("kind", "indirect"),
+            chain=list(rec.get("chain") or []),
+            stance=rec.get("stance", "asserted"),
+            date=rec.get("date"),
+            quantities=[Quantity(**q) for q in rec.get("quantities") or []],
+            places=[Place(**p) for p in rec.get("places") or []],
+            confidence=float(rec.get("confidence", 1.0)),
+        )
+
 
 @dataclass
 class Article:

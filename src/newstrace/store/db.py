@@ -20,10 +20,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from newstrace.errors import QueryError, StoreError
 from newstrace.models import Article, Caption, Failure
+from newstrace.store.claims import StoredClaim, insert_claims, query_claims
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Ordered migrations: (version it brings the store to, SQL resource in this package).
-MIGRATIONS: list[tuple[int, str]] = [(1, "schema.sql")]
+MIGRATIONS: list[tuple[int, str]] = [(1, "schema.sql"), (2, "schema_v2.sql")]
 
 AddStatus = Literal["added", "revised", "unchanged"]
 
@@ -206,6 +207,7 @@ class Store:
                     "UPDATE articles SET current_revision_id=? WHERE id=?", (revision_id, article_id)
                 )
                 self._index(article_id, article)
+                insert_claims(self.db, revision_id, article.claims)
             self.db.execute("UPDATE articles SET last_seen=? WHERE id=?", (now, article_id))
             self._record_input(article.source, sha256, "ok", revision_id, run_id, now)
             self.db.execute(
@@ -291,11 +293,16 @@ class Store:
         q = {
             "articles": "SELECT count(*) FROM articles",
             "revisions": "SELECT count(*) FROM revisions",
+            "claims": "SELECT count(*) FROM current_claims",
             "outlets": "SELECT count(DISTINCT outlet) FROM current_articles",
             "failures": "SELECT count(*) FROM failures WHERE resolved_at IS NULL",
             "runs": "SELECT count(*) FROM runs",
         }
         return {k: int(self.db.execute(sql).fetchone()[0]) for k, sql in q.items()}
+
+    def claims(self, **filters: Any) -> list[StoredClaim]:
+        """Claims of current revisions; see :func:`newstrace.store.claims.query_claims`."""
+        return query_claims(self.db, **filters)
 
     def failures(self, *, include_resolved: bool = False) -> list[dict[str, Any]]:
         sql = "SELECT source, stage, reason, message, attempts, last_seen, resolved_at FROM failures"
@@ -315,10 +322,12 @@ class Store:
             " WHERE article_id=? ORDER BY id",
             (article_id,),
         ).fetchall()
+        article = _article_from_row(row, [Caption(c["text"], c["credit"]) for c in caps])
+        article.claims = [sc.claim for sc in query_claims(self.db, article_id=article_id, limit=100_000)]
         return StoredArticle(
             id=article_id,
             revision_id=row["revision_id"],
-            article=_article_from_row(row, [Caption(c["text"], c["credit"]) for c in caps]),
+            article=article,
             first_seen=row["first_seen"],
             last_seen=row["last_seen"],
             revisions=[dict(r) for r in revs],

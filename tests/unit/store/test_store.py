@@ -151,3 +151,41 @@ def test_exports(store: Store, tmp_path) -> None:
 
     assert export(store, "parquet", tmp_path / "a.parquet") == 1
     assert pq.read_table(tmp_path / "a.parquet").column("outlet").to_pylist() == ["Harbor Wire"]
+
+
+def _claim(text: str, source: str, cue: str, content: str, chain: list[str], **kw: object) -> "Claim":
+    from newstrace.models import Claim, SourceRef, Span
+
+    s, c, k = text.index(source), text.index(cue), text.index(content)
+    return Claim(
+        source=SourceRef(s, s + len(source), source, entity=chain[0], type="organisation"),
+        cue=Span(c, c + len(cue), cue),
+        content=[Span(k, k + len(content), content)],
+        chain=chain,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_claims_are_stored_and_queried_by_source_topic_and_date(store: Store) -> None:
+    paras = ["The port authority said 40 people were evacuated, according to the Harbor Wire.",
+             "The ministry denied the report on Tuesday."]
+    art = make_article(paragraphs=paras)
+    text = art.text
+    art.claims = [
+        _claim(text, "The port authority", "said", "40 people were evacuated", ["Harbor Wire", "Port Authority"],
+               date="2025-03-03"),
+        _claim(text, "The ministry", "denied", "the report", ["Transport Ministry"], stance="denied",
+               date="2025-03-04"),
+    ]
+    r = store.add(art, sha256="c1")
+    got = store.get(r.article_id).article
+    assert [c.to_record() for c in got.claims] == [c.to_record() for c in art.claims]
+    assert [c.claim.cue.text for c in store.claims(source="harbor wire")] == ["said"]
+    assert [c.claim.stance for c in store.claims(about="report")] == ["denied"]
+    assert [c.claim.date for c in store.claims(since="2025-03-04")] == ["2025-03-04"]
+    assert store.claims(source="%") == []
+    for sc in store.claims():
+        for part in sc.claim.content:
+            assert text[part.start:part.end] == part.text
+    with pytest.raises(QueryError):
+        store.claims(about='"open')
