@@ -151,10 +151,12 @@ def ingest(
     published: PublishedOption = None,
     allow_private: AllowPrivate = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch URLs again even when already stored.")] = False,
+    no_claims: Annotated[bool, typer.Option("--no-claims", help="Skip attributed-claim extraction (faster).")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Read, extract and store articles. Re-running skips what is stored; a killed run resumes."""
+    """Read, extract and store articles with their attributed claims. Re-running skips what is
+    stored; a killed run resumes."""
     try:
         settings = _settings(db, config, allow_private)
         srcs = list(sources or [])
@@ -163,7 +165,7 @@ def ingest(
         if not srcs:
             raise UsageError("give at least one source to ingest (or --sample)")
         report = _ingest_with_progress(srcs, settings, _check_as(as_), _check_date(published, "--published"),
-                                       refresh=refresh)
+                                       refresh=refresh, claims=not no_claims)
     except NewstraceError as exc:
         _fail(exc)
     _summarise(report, settings.db)
@@ -172,7 +174,8 @@ def ingest(
 
 
 def _ingest_with_progress(
-    srcs: list[str], settings: Settings, as_: str, published: str | None, *, refresh: bool = False
+    srcs: list[str], settings: Settings, as_: str, published: str | None, *, refresh: bool = False,
+    claims: bool = True,
 ) -> Any:
     columns = [SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
                MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[last]}", style="dim")]
@@ -183,7 +186,7 @@ def _ingest_with_progress(
             progress.update(task, advance=1, last=escape(f"{event}: {source[-60:]}"))
 
         return run_ingest(srcs, store, settings=settings, as_=as_, published=published, on_progress=tick,
-                          refresh=refresh, command="ingest " + " ".join(srcs))
+                          refresh=refresh, command="ingest " + " ".join(srcs), claims=claims)
 
 
 def _summarise(report: Any, db: Path) -> None:
@@ -196,6 +199,91 @@ def _summarise(report: Any, db: Path) -> None:
         err.print(Text(f"failed: {f.source}: {f.reason}: {f.message}", style="yellow"))
     if report.failed:
         err.print(Text(f"{report.failed} input(s) failed; see `newstrace failures`", style="red"))
+
+
+# -- claims --------------------------------------------------------------------------
+@app.command()
+def claims(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Inputs to analyse; without any, query the store.")] = None,
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="jsonl (inputs, default) or table (store, default).")] = None,
+    as_: AsOption = "auto",
+    published: PublishedOption = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="Store query: said by, or relayed through, this source.")] = None,
+    about: Annotated[Optional[str], typer.Option("--about", help="Store query: FTS5 query over the claim's content.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Store query: statement made on or after YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Store query: statement made on or before YYYY-MM-DD.")] = None,
+    stance: Annotated[Optional[str], typer.Option(help="Store query: asserted or denied.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Attributed claims: who said what, citing whom, when. With PATHs, analyse those inputs
+    (one JSON object per input: path, text, claims, error); without, query the stored claims."""
+    failed = 0
+    try:
+        if paths:
+            fmt = format or "jsonl"
+            if fmt not in ("jsonl", "json"):
+                raise UsageError(f"--format must be jsonl or json for inputs, not {fmt!r}")
+            failed = _claims_of_inputs(paths, fmt, _check_as(as_), _check_date(published, "--published"),
+                                       _settings(None, config))
+        else:
+            fmt = format or "table"
+            if fmt not in ("table", "jsonl"):
+                raise UsageError(f"--format must be table or jsonl, not {fmt!r}")
+            if stance not in (None, "asserted", "denied"):
+                raise UsageError(f"--stance must be asserted or denied, not {stance!r}")
+            since, until = _check_date(since, "--since"), _check_date(until, "--until")
+            with Store(_settings(db, config).db, readonly=True) as store:
+                found = store.claims(source=source, about=about, since=since, until=until, stance=stance,
+                                     limit=limit)
+            _print_stored_claims(found, fmt)
+    except NewstraceError as exc:
+        _fail(exc)
+    if failed:
+        err.print(Text(f"{failed} input(s) failed", style="red"))
+        raise typer.Exit(1)
+
+
+def _claims_of_inputs(paths: list[str], fmt: str, as_: str, published: str | None, settings: Settings) -> int:
+    from newstrace.analyse.claims import ClaimExtractor  # spaCy only for this command
+
+    extractor = ClaimExtractor()
+    failed = 0
+    for item in extract_many(paths, as_=as_, published=published, settings=settings):
+        if isinstance(item, Failure):
+            failed += 1
+            rec: dict[str, Any] = {"path": item.source, "text": "", "claims": [],
+                                   "error": f"{item.reason}: {item.message}"}
+            err.print(Text(f"failed: {item.source}: {item.reason}: {item.message}", style="yellow"))
+        else:
+            text = item.text
+            try:
+                found = [c.to_record() for c in extractor(text, item.published, item.outlet)]
+                rec = {"path": item.source, "text": text, "claims": found, "error": None}
+            except (ValueError, IndexError, KeyError, RecursionError, MemoryError) as exc:
+                failed += 1
+                rec = {"path": item.source, "text": text, "claims": [], "error": f"analyse: {type(exc).__name__}: {exc}"}
+        sys.stdout.write(json.dumps(rec, ensure_ascii=False, indent=2 if fmt == "json" else None) + "\n")
+        sys.stdout.flush()
+    return failed
+
+
+def _print_stored_claims(found: list[Any], fmt: str) -> None:
+    if fmt == "jsonl":
+        for sc in found:
+            sys.stdout.write(json.dumps(sc.to_record(), ensure_ascii=False) + "\n")
+        return
+    t = Table(title=f"{len(found)} claim(s)")
+    for col in ("date", "source", "cue", "content", "chain", "stance", "article"):
+        t.add_column(col, overflow="fold")
+    for sc in found:
+        c = sc.claim
+        who = (c.source.entity or c.source.text) if c.source else ""
+        t.add_row(c.date or sc.published or "", Text(who), Text(c.cue.text), Text(" … ".join(p.text for p in c.content)),
+                  Text(" ← ".join(c.chain)), Text(c.stance, style="red" if c.stance == "denied" else ""),
+                  Text(f"{sc.article_id} {sc.outlet or ''}"))
+    out.print(t)
 
 
 # -- search / show / export / failures / stats ---------------------------------------------

@@ -54,6 +54,13 @@ class Pipeline:
         return article
 
 
+def default_pipeline() -> Pipeline:
+    """The analysis stages ingest runs by default: attributed claims."""
+    from newstrace.analyse.claims import ClaimsStage  # spaCy is loaded only when needed
+
+    return Pipeline(stages=[ClaimsStage()])
+
+
 @dataclass
 class IngestReport:
     added: int = 0
@@ -137,14 +144,18 @@ def ingest(
     strict: bool = False,
     refresh: bool = False,
     command: str = "ingest",
+    claims: bool = True,
 ) -> IngestReport:
     """Read, extract and store every input; each input is committed on its own.
 
     URLs already stored are not fetched again unless ``refresh`` (a killed run resumes
     where it stopped); files are always read, and skipped when their bytes are unchanged.
+    Without a ``pipeline`` the claims stage runs (built once for the whole run);
+    ``claims=False`` skips it for speed.
     """
     settings = settings or load_settings()
-    pipeline = pipeline or Pipeline()
+    if pipeline is None:
+        pipeline = default_pipeline() if claims else Pipeline()
     options = ExtractOptions(as_=as_, published=published)  # type: ignore[arg-type]
     kind: InputKind = as_ if as_ in ("html", "text", "body") else "auto"  # type: ignore[assignment]
     report = IngestReport()
