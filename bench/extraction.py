@@ -247,6 +247,11 @@ def print_table(title: str, rows: list[dict[str, Any]]) -> None:
         )
     console = Console(width=max(Console().width, 100))
     console.print(table)
+    if title.startswith("text-"):
+        notes.append(
+            "newstrace's dump line model was trained on these pages: for an honest estimate use its 2-fold"
+            " cross-validated scores (python scripts/train_textdump.py --cv-only; docs/models/textdump.md)"
+        )
     for note in notes:
         console.print(f"  {note}", style="yellow", markup=False, highlight=False)
 
