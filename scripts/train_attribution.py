@@ -22,7 +22,7 @@ Steps (all by default, or pick with ``--steps``):
 
     nice -n 19 python scripts/train_attribution.py                      # everything
     nice -n 19 python scripts/train_attribution.py --steps evaluate     # re-score the shipped model
-    nice -n 19 python scripts/train_attribution.py --max-minutes 30 --set training.max_steps=6000
+    nice -n 19 python scripts/train_attribution.py --max-minutes 40 --set training.max_steps=7071
     nice -n 19 python scripts/train_attribution.py --steps ship --model /tmp/newstrace-attribution/output/model-best
 
 Run it with ``nice -n 19``: training uses every core it gets.
@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DATA, help="PolNeAR folder (default: %(default)s)")
     ap.add_argument("--work", type=Path, default=WORK, help="scratch folder for DocBins and checkpoints")
     ap.add_argument("--steps", default="convert,train,evaluate,ship", help="comma-separated subset")
-    ap.add_argument("--max-minutes", type=float, default=30.0, help="wall-clock limit of the training step")
+    ap.add_argument("--max-minutes", type=float, default=24.0, help="wall-clock limit of the training step")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--config", type=Path, default=CONFIG, help="training config (default: %(default)s)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=JSON",

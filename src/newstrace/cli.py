@@ -420,7 +420,8 @@ def demo(db: DbOption = None) -> None:
     for h in hits:
         t.add_row(str(h.article_id), h.published or "", Text(h.outlet or ""), Text(h.title or ""))
     out.print(t)
-    out.print("Next: [bold]newstrace search 'evacuat*'[/], [bold]newstrace show 1[/]")
+    out.print("Next: [bold]newstrace search 'evacuat*'[/], [bold]newstrace show 1[/], "
+              "[bold]newstrace claims --source 'Harbor Wire'[/]")
     if report.failed:
         raise typer.Exit(1)
 
