@@ -21,6 +21,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from courlan import extract_domain
+
 from lxml.html import HtmlElement
 
 from newstrace.extract import patterns as pt
@@ -221,13 +223,29 @@ def copyright_outlet(tree: HtmlElement) -> str | None:
     return None
 
 
-def find_url(tree: HtmlElement, metas: dict[str, str], url: str | None) -> str | None:
-    for link in tree.iterfind(".//link[@rel='canonical']"):
-        href = (link.get("href") or "").strip()
-        if href.startswith("http"):
-            return href
-    og = metas.get("og:url", "")
-    return og if og.startswith("http") else url
+def _site(u: str) -> str:
+    """The registered domain of a URL (``m.news.example.co.uk`` → ``example.co.uk``)."""
+    return extract_domain(u) or urlsplit(u).netloc.lower()
+
+
+def find_url(tree: HtmlElement, metas: dict[str, str], url: str | None) -> tuple[str | None, str | None]:
+    """The page's canonical address, and a cross-site canonical if the page names one.
+
+    A syndicated copy often points its canonical link at the original on another site (the
+    usual search-engine practice). That link says where the story comes from, not where this
+    page lives, so it is returned apart and the page keeps its own address (the fetched URL
+    or og:url): the copy stays its own article.
+    """
+    canonical = next(
+        (h for link in tree.iterfind(".//link[@rel='canonical']")
+         if (h := (link.get("href") or "").strip()).startswith("http")),
+        None,
+    )
+    og = metas.get("og:url", "").strip()
+    own = url if url and url.startswith("http") else (og if og.startswith("http") else None)
+    if canonical and own and _site(canonical) != _site(own):
+        return own, canonical
+    return canonical or own or url, None
 
 
 def find_language(tree: HtmlElement, metas: dict[str, str], art: dict[str, Any] | None) -> str | None:
@@ -576,7 +594,9 @@ def extract_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
     art = article_object(objs)
     meta = PageMeta()
     meta.outlet = find_outlet(metas, objs, art) or copyright_outlet(tree)
-    meta.url = find_url(tree, metas, url)
+    meta.url, cross_canonical = find_url(tree, metas, url)
+    if cross_canonical:
+        meta.evidence["canonical"] = cross_canonical
     meta.title = find_title(tree, metas, art, meta.outlet, meta.evidence)
     bylines = [el for el in tree.xpath(pt.BYLINE_XPATH)
                if el.get("rel") == "author" or el.get("itemprop") == "author" or "byline" in el.get("data-testid", "")

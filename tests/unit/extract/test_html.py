@@ -22,7 +22,8 @@ def page(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def ledger():
-    return extract_html(page("article_jsonld.html"), source="article_jsonld.html", url="https://example.test/x")
+    return extract_html(page("article_jsonld.html"), source="article_jsonld.html",
+                        url="https://m.harbourledger.example/news/coast/tidal-barrage-vote?ref=feed")
 
 
 @pytest.fixture(scope="module")
@@ -260,3 +261,11 @@ def test_language_guessed_when_undeclared() -> None:
     art = extract_html(page("malformed.html"), source="m", url=None)
     assert art.language == "en"
     assert art.evidence["language"] == "stopwords"
+
+
+def test_cross_site_canonical_keeps_the_copy_at_its_own_address() -> None:
+    """A syndicated copy points its canonical link at the original on another site."""
+    got = extract_html(page("article_jsonld.html"), source="copy.html",
+                       url="https://syndication-partner.example/stories/tidal-barrage")
+    assert got.url == "https://syndication-partner.example/stories/tidal-barrage"
+    assert got.evidence["canonical"] == "https://harbourledger.example/news/coast/tidal-barrage-vote"

@@ -1,0 +1,30 @@
+"""The README's main job: the demo ingests the shipped sample corpus, one article per page."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newstrace import sample_corpus_path
+
+pytestmark = pytest.mark.e2e
+
+
+def test_demo_ingests_every_sample_page_once(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    pages = [p for p in sample_corpus_path().iterdir() if p.suffix in (".html", ".txt")]
+    for _ in range(2):  # the second run finds everything stored already
+        res = subprocess.run([sys.executable, "-m", "newstrace", "demo", "--db", str(db)],
+                             capture_output=True, timeout=600)
+        assert res.returncode == 0, res.stderr.decode()[-2000:]
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == len(pages)
+    assert con.execute("SELECT count(*) FROM revisions").fetchone()[0] == len(pages)
+    assert con.execute("SELECT count(*) FROM failures").fetchone()[0] == 0
+    assert con.execute("SELECT count(DISTINCT outlet) FROM current_articles").fetchone()[0] >= 6
+    assert con.execute("SELECT count(*) FROM current_claims").fetchone()[0] > 100
+    assert con.execute("SELECT skipped FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0] == len(pages)
