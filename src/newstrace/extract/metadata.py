@@ -225,7 +225,9 @@ def copyright_outlet(tree: HtmlElement) -> str | None:
 
 def _site(u: str) -> str:
     """The registered domain of a URL (``m.news.example.co.uk`` → ``example.co.uk``)."""
-    return extract_domain(u) or urlsplit(u).netloc.lower()
+    host = urlsplit(u).hostname or ""
+    # courlan knows the public suffixes; for names it does not know, the last two labels
+    return extract_domain(u) or ".".join(host.lower().split(".")[-2:])
 
 
 def find_url(tree: HtmlElement, metas: dict[str, str], url: str | None) -> tuple[str | None, str | None]:
