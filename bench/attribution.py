@@ -21,6 +21,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "attribution-dev" / "polnear"
@@ -57,14 +58,35 @@ def run(data: Path, model: Path | None, batch_size: int, limit: int | None) -> d
     }
 
 
-def show(res: dict) -> None:
-    from rich.console import Console
+def run_claims(data: Path, limit: int | None) -> dict:
+    """The whole claims stage (rules + tagger + resolution), its spans scored like the tagger's."""
+    from newstrace.analyse.claims import ClaimExtractor
+    from newstrace.analyse.score import load_polnear, score_spans
+
+    texts, gold = load_polnear(data, "dev")
+    ids = sorted(texts)[:limit] if limit else sorted(texts)
+    extractor = ClaimExtractor()
+    extractor(texts[ids[0]][:2000])  # warm-up
+    preds: dict[str, list[tuple[str, int, int]]] = {}
+    t0 = time.process_time()
+    for i in ids:
+        spans: list[tuple[str, int, int]] = []
+        for c in extractor(texts[i]):
+            if c.source is not None:
+                spans.append(("source", c.source.start, c.source.end))
+            spans.append(("cue", c.cue.start, c.cue.end))
+            spans.extend(("content", p.start, p.end) for p in c.content)
+        preds[i] = sorted(set(spans), key=lambda x: (x[1], x[2], x[0]))
+    seconds = time.process_time() - t0
+    return {"scores": score_spans(preds, {i: gold[i] for i in ids}, texts), "seconds": seconds}
+
+
+def score_table(title: str, s: dict) -> Any:
     from rich.table import Table
 
-    table = Table(title=f"Attribution on PolNeAR dev ({res['docs']} articles, {res['words']} words)")
+    table = Table(title=title)
     for col in ("role", "exact P", "exact R", "exact F1", "target", "overlap P", "overlap R", "overlap F1", "pred", "gold"):
         table.add_column(col, justify="left" if col == "role" else "right")
-    s = res["scores"]
     for role in ("source", "cue", "content", "all"):
         e, o = s["exact"][role], s["overlap"][role]
         target = TARGETS.get(role)
@@ -83,8 +105,19 @@ def show(res: dict) -> None:
             str(e["pred"]),
             str(e["gold"]),
         )
+    return table
+
+
+def show(res: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(width=max(Console().width, 110))
-    console.print(table)
+    console.print(score_table(f"Attribution tagger on PolNeAR dev ({res['docs']} articles, {res['words']} words)",
+                              res["scores"]))
+    if "claims" in res:
+        console.print(score_table("Whole claims stage (rules + tagger + resolution), spans of its claims",
+                                  res["claims"]["scores"]))
     speed = Table(title=f"Speed (nlp.pipe, batch size {res['batch_size']}, same texts, same run)")
     for col in ("system", "words/s", "relative"):
         speed.add_column(col, justify="left" if col == "system" else "right")
@@ -92,6 +125,9 @@ def show(res: dict) -> None:
     ratio = res["tagger_wps"] / res["sm_wps"]
     speed.add_row("newstrace attribution tagger", f"{res['tagger_wps']:.0f}",
                   f"[green]{ratio:.2f}[/]" if ratio >= 0.5 else f"[red]{ratio:.2f}[/]")
+    if "claims" in res:
+        wps = res["words"] / res["claims"]["seconds"]
+        speed.add_row("newstrace claims stage (process time)", f"{wps:.0f}", f"{wps / res['sm_wps']:.2f}")
     console.print(speed)
 
 
@@ -102,11 +138,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--limit", type=int, default=None, help="first N dev articles only")
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
+    ap.add_argument("--claims", action="store_true", help="also score the whole claims stage")
     args = ap.parse_args(argv)
     if not (args.data / "dev.jsonl").is_file() or not (args.data / "articles" / "dev").is_dir():
         print(f"PolNeAR data not found at {args.data}; skipping (it lives beside the project, not in it)")
         return 0
     res = run(args.data, args.model, args.batch_size, args.limit)
+    if args.claims:
+        res["claims"] = run_claims(args.data, args.limit)
     show(res)
     if args.json:
         args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")
