@@ -212,7 +212,7 @@ def _verb_relation(tok: Any, off: int, sent_span: Offsets, text: str, quotes: li
         content = _that_clause(text, cue[1], sent_span[1])
     if not content and quotes:
         content = [q for q in quotes if not (src[0] <= q[0] < src[1]) and not (cue[0] <= q[0] < cue[1])]
-    parts = [p for p in (trim(text, s, e) for s, e in content) if p]
+    parts = [p for p in (trim(text, s, e, that=False) for s, e in content) if p]
     if not parts:
         return None
     return Relation(cue=cue, source=src, content=parts, sentence=sent_span, kind=kind_of(text, parts, quotes),
@@ -299,36 +299,49 @@ def _continue_quote(text: str, rel: Relation, quotes: list[Offsets], s0: int, s1
 
 
 def model_relations(parsed: Parsed, spans: list[tuple[str, int, int]]) -> list[Relation]:
-    """Group the tagger's spans into relations: per sentence, each source and content part
-    goes to the nearest cue. Cues without a reporting word (the tagger sometimes marks
-    "inked" or "preparations for") are dropped."""
+    """Group the tagger's spans into relations: per paragraph (a quoted content often runs over
+    several sentences), each source and content part goes to the nearest cue."""
     text = parsed.text
     out: list[Relation] = []
-    for off, sent in parsed.sentences():
-        s0, s1 = off + sent.start_char, off + sent.end_char
-        mine = [(r, s, e) for r, s, e in spans if s0 <= s and e <= s1]
-        cues = [(s, e) for r, s, e in mine if r == "cue" and _cue_words(sent, off, s, e)]
+    for off, doc in parsed.docs:
+        p0, p1 = off, off + len(doc.text)
+        mine = [(r, s, e) for r, s, e in spans if p0 <= s and e <= p1]
+        cues = [(s, e) for r, s, e in mine if r == "cue"]
         if not cues:
             continue
-        rels = {c: Relation(cue=c, source=None, content=[], sentence=(s0, s1), found_by="model") for c in cues}
+        rels = {c: Relation(cue=c, source=None, content=[], sentence=_sentence_of(doc, off, c), found_by="model")
+                for c in cues}
         for role, s, e in mine:
             if role == "cue":
                 continue
-            near = min(cues, key=lambda c: min(abs(c[0] - e), abs(s - c[1])))
+            free = [c for c in cues if rels[c].source is None] if role == "source" else cues
+            if not free:
+                continue
+            # each source goes to the nearest cue that has none yet: two statements in one
+            # paragraph each keep their speaker
+            near = min(free, key=lambda c: min(abs(c[0] - e), abs(s - c[1])))
             rel = rels[near]
-            if role == "source" and rel.source is None:
+            if role == "source":
                 rel.source = (s, e)
             elif role == "content":
-                part = trim(text, s, e)
+                # keep a leading "that": the tagger learnt where a content starts
+                part = trim(text, s, e, that=False)
                 if part:
                     rel.content.append(part)
-        quotes = quote_segments(text, s0, s1)
         for rel in rels.values():
-            if rel.source and rel.content:
+            if rel.content:
+                quotes = quote_segments(text, *rel.sentence)
                 rel.kind = "according-to" if text[rel.cue[0]:rel.cue[1]].lower().startswith("according") \
                     else kind_of(text, rel.content, quotes)
                 out.append(rel)
     return out
+
+
+def _sentence_of(doc: Any, off: int, cue: Offsets) -> Offsets:
+    for sent in doc.sents:
+        if off + sent.start_char <= cue[0] < off + sent.end_char:
+            return off + sent.start_char, off + sent.end_char
+    return off, off + len(doc.text)
 
 
 def _cue_words(sent: Any, off: int, s: int, e: int) -> bool:
@@ -339,10 +352,33 @@ def _cue_words(sent: Any, off: int, s: int, e: int) -> bool:
 
 
 def merge(rules: list[Relation], model: list[Relation]) -> list[Relation]:
-    """Rule relations, plus model relations whose cue no rule relation overlaps; text order."""
+    """Rule relations, plus model relations whose cue no rule relation overlaps; text order.
+
+    Where both found the same statement the rule's cue, source and structure stand (they
+    follow the parse), but the content boundaries are the tagger's when its parts overlap the
+    rule's: the tagger learnt where annotated news (PolNeAR) starts and ends a content, and is
+    far more often exactly right there than the parse rules.
+    """
     out = list(rules)
     for rel in model:
-        if not any(r.cue[0] < rel.cue[1] and rel.cue[0] < r.cue[1] for r in rules):
-            out.append(rel)
+        twin = next((r for r in rules if _overlaps(r.cue, rel.cue)), None)
+        if twin is None:
+            # a sourceless cue within a rule relation ("citing" in "reported, citing an official,
+            # that ...") is part of that statement, not another one
+            inside = any(_overlaps(rel.cue, _extent(r)) for r in rules)
+            if rel.source is not None or not inside:
+                out.append(rel)
+        elif rel.content and twin.content and any(_overlaps(p, q) for p in rel.content for q in twin.content):
+            twin.content = list(rel.content)
     out.sort(key=lambda r: (r.cue[0], r.cue[1]))
     return out
+
+
+def _extent(rel: Relation) -> Offsets:
+    """From the first to the last character of a relation's cue, source and content."""
+    spans = [rel.cue, *rel.content, *([rel.source] if rel.source else [])]
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+def _overlaps(a: Offsets, b: Offsets) -> bool:
+    return a[0] < b[1] and b[0] < a[1]

@@ -89,7 +89,7 @@ def _citing_after_cue(parsed: Parsed, rel: Relation) -> None:
         rel.cited.extend(_hops(obj, off))
         cut = off + c.left_edge.idx
         rel.content = [(s, min(e, cut)) if s < cut < e else (s, e) for s, e in rel.content]
-        rel.content = [p for p in (trim(parsed.text, s, e) for s, e in rel.content) if p]
+        rel.content = [p for p in (trim(parsed.text, s, e, that=False) for s, e in rel.content) if p]
         return
 
 

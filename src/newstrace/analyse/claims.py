@@ -145,7 +145,7 @@ class _Assembler:
 
     def _date(self, rel: Relation) -> str | None:
         found = self._own_date(rel)
-        if found is None:
+        if found is None and rel.kind != "according-to":
             # one sentence, one occasion: "denied the report on Thursday, saying ..."
             found = self.sentence_dates.get(rel.sentence)
         elif rel.sentence not in self.sentence_dates:
