@@ -261,7 +261,3 @@ def _read_file(path: Path) -> bytes:
         except (OSError, EOFError, zlib.error) as exc:
             raise InputError(f"{path}: truncated or corrupt gzip ({exc})", reason="truncated") from exc
     return data
-
-
-def describe(report: IngestReport) -> dict[str, Any]:
-    return {**report.counts(), "failures": [f.__dict__ for f in report.failures]}

@@ -14,6 +14,11 @@ from newstrace.models import Claim, Place, Quantity, SourceRef, Span
 PART_JOINER = " … "
 
 
+def like_contains(term: str) -> str:
+    """A LIKE pattern (with ESCAPE '\\') matching values that contain ``term`` literally."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def insert_claims(db: sqlite3.Connection, revision_id: int, claims: list[Claim]) -> None:
     """Store the claims of one revision (inside the caller's transaction)."""
     for pos, c in enumerate(claims):
@@ -107,7 +112,7 @@ def query_claims(
             "(EXISTS (SELECT 1 FROM claim_sources s WHERE s.claim_id = c.id AND s.name LIKE ? ESCAPE '\\')"
             " OR c.source_text LIKE ? ESCAPE '\\')"
         )
-        like = "%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = like_contains(source)
         params += [like, like]
     if about:
         where.append("c.id IN (SELECT rowid FROM claim_search WHERE claim_search MATCH ?)")

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from newstrace.errors import QueryError, StoreError
 from newstrace.models import Article, Caption, Failure
-from newstrace.store.claims import StoredClaim, insert_claims, query_claims
+from newstrace.store.claims import StoredClaim, insert_claims, like_contains, query_claims
 
 SCHEMA_VERSION = 2
 #: Ordered migrations: (version it brings the store to, SQL resource in this package).
@@ -374,7 +374,7 @@ class Store:
                 "EXISTS (SELECT 1 FROM revision_authors ra WHERE ra.revision_id=c.revision_id"
                 " AND ra.name LIKE ? ESCAPE '\\')"
             )
-            params.append("%" + author.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+            params.append(like_contains(author))
         if since:
             where.append("c.published >= ?")
             params.append(since)
