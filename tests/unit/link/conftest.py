@@ -28,3 +28,12 @@ def sample() -> dict[str, Article]:
 def names(sample: dict[str, Article]) -> list[str]:
     """Sample page names; a page's index in this list is its doc id in the tests."""
     return sorted(sample)
+
+
+@pytest.fixture(scope="session")
+def sample_claims(sample: dict[str, Article]) -> dict[str, list]:
+    """File name -> the claims extracted from that page (one extractor for the session)."""
+    from newstrace.analyse.claims import ClaimExtractor
+
+    extractor = ClaimExtractor()
+    return {name: extractor(a.text, a.published, a.outlet) for name, a in sample.items()}

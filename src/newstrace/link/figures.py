@@ -1,0 +1,118 @@
+"""Figures: how a number reported repeatedly in a story moved over time.
+
+:func:`figures` takes every claim of a story with where it was printed and groups their
+quantities that count the same thing (:func:`~newstrace.analyse.quantities.same_quantity`)
+*and* are about the same event: besides the counted noun, the words around the two numbers
+must share a content word (so "11 people treated" and "40 people evacuated" stay apart),
+unless both numbers sit in one claim ("about 120 people had been evacuated; a residents'
+group put the number at up to 300"), which links them outright. A figure is a group reported
+at least :data:`MIN_REPORTS` times; its values come in date order (the claim's date, else
+the article's publication date; undated last).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from newstrace.analyse.quantities import same_quantity
+from newstrace.link.claimgroups import _STOP, stem
+from newstrace.models import Article, Claim, Quantity
+
+#: Reports (quantity mentions) a group needs to be a figure.
+MIN_REPORTS = 2
+#: Words after a number read as its context.
+CONTEXT_WORDS = 8
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+
+
+@dataclass
+class FigureValue:
+    value: float
+    value_max: float | None
+    qualifier: str | None
+    text: str
+    counted: str | None
+    source: str | None
+    chain: list[str]
+    date: str | None
+    article_id: int
+    outlet: str | None
+
+
+@dataclass
+class Figure:
+    #: what is counted, as first printed
+    counted: str
+    values: list[FigureValue] = field(default_factory=list)
+
+
+@dataclass
+class _Mention:
+    q: Quantity
+    claim_key: tuple[int, int]
+    context: set[str]
+    value: FigureValue
+
+
+def _context(text: str, q: Quantity, offset: int) -> set[str]:
+    """Content words in the :data:`CONTEXT_WORDS` words after the quantity (what the counted
+    things did: "were evacuated", "were treated"), the counted noun out. Words before the
+    number were tried and join hospital counts to evacuation counts on the sample."""
+    start, end = q.start - offset, q.end - offset
+    after = _WORD.findall(text[max(0, end) :])[:CONTEXT_WORDS]
+    counted = {stem(w) for w in _WORD.findall(q.counted or "")}
+    return {stem(w) for w in after if w.lower() not in _STOP and len(w) > 2} - counted
+
+
+def figures(claims_with_meta: Iterable[tuple[int, int, Claim, Article]]) -> list[Figure]:
+    """``claims_with_meta``: ``(article_id, claim_index, claim, article)`` for the claims of
+    one story. Returns the figures, most reported first."""
+    mentions: list[_Mention] = []
+    for aid, ci, claim, art in claims_with_meta:
+        for q in claim.quantities:
+            if not q.counted:
+                continue
+            # the content span holding the quantity, for its context words
+            span = next((s for s in claim.content if s.start <= q.start and q.end <= s.end), None)
+            ctx = _context(span.text, q, span.start) if span else set()
+            src = (claim.source.entity or claim.source.text) if claim.source else None
+            mentions.append(
+                _Mention(
+                    q,
+                    (aid, ci),
+                    ctx,
+                    FigureValue(
+                        q.value, q.value_max, q.qualifier, q.text, q.counted, src, list(claim.chain),
+                        claim.date or art.published, aid, art.outlet,
+                    ),
+                )
+            )
+    parent = list(range(len(mentions)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(mentions):
+        for j in range(i):
+            b = mentions[j]
+            if not same_quantity(a.q, b.q):
+                continue
+            if a.claim_key == b.claim_key or (a.context & b.context):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[_Mention]] = {}
+    for i, m in enumerate(mentions):
+        groups.setdefault(find(i), []).append(m)
+    out = []
+    for ms in groups.values():
+        if len(ms) < MIN_REPORTS:
+            continue
+        vals = sorted((m.value for m in ms), key=lambda v: (v.date is None, v.date or "", v.article_id))
+        out.append(Figure(ms[0].q.counted or "", vals))
+    out.sort(key=lambda f: -len(f.values))
+    return out
