@@ -8,7 +8,6 @@ records which stage version produced what. A failing document becomes a
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from newstrace.config import Settings, load_settings
 from newstrace.errors import NewstraceError, UsageError
 from newstrace.extract import extract_raw
 from newstrace.ingest import Skipped, iter_inputs
+from newstrace.ingest.files import read_file, read_stdin
 from newstrace.models import Article, ExtractOptions, Failure, InputKind, RawInput
 from newstrace.store import Store
 
@@ -237,27 +237,8 @@ def extract(
     elif isinstance(source, bytes):
         raw = RawInput(source="<bytes>", data=source, url=url)
     else:
-        path = Path(source)
-        data = sys.stdin.buffer.read() if str(source) == "-" else _read_file(path)
+        limit = load_settings().max_input_bytes
+        # the ingest layer's readers: gzip undone and the size cap kept, as for every other input
+        data = read_stdin(limit) if str(source) == "-" else read_file(Path(source), limit, str(source))
         raw = RawInput(source=str(source), data=data, url=url)
     return extract_raw(raw, options)
-
-
-def _read_file(path: Path) -> bytes:
-    from newstrace.errors import InputError
-
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file", reason="not-found") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a folder; use extract_many for folders", reason="usage") from exc
-    if path.suffix == ".gz":
-        import gzip
-        import zlib
-
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(f"{path}: truncated or corrupt gzip ({exc})", reason="truncated") from exc
-    return data
