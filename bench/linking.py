@@ -11,7 +11,11 @@ recall, F1), stories scored B-cubed against gold ``stories``.
 (b) A synthetic corpus (newstrace.link.synthetic) at each size in ``--sizes``: the same two
 scores against its truth, seconds per article over the last 1,000 articles added (copy
 index and clusterer separately; a flat cost as the corpus grows is the point), and the
-process's resident memory (current VmRSS and peak) after each size. Each size is a fresh
+process's resident memory (current VmRSS and peak) after each size. The story clusterer is
+pruned at the start of each publication day to the stories with an article in the last
+STORY_WINDOW_DAYS + PRUNE_MARGIN_DAYS (3) days, as a long-running ingest would; the
+assignments of pruned articles are recorded before pruning and scored with the rest (the
+pruning time counts in the story cost). "stories kept" is how many are in memory at the end. Each size is a fresh
 corpus and fresh indexes in the same process, so the peak only grows.
 Sizes 1,000 and 10,000 take well under a minute; 100,000 takes several minutes and
 about a gigabyte more memory. Needs no shared data.
@@ -72,8 +76,16 @@ def run_sample() -> dict:
     }
 
 
+#: Stories are pruned once a day, keeping those with an article in the last
+#: STORY_WINDOW_DAYS + PRUNE_MARGIN_DAYS days: the window the store would keep in memory.
+PRUNE_MARGIN_DAYS = 3
+
+
 def run_synthetic(size: int, seed: int, stories: bool) -> dict:
+    from datetime import date, timedelta
+
     from newstrace.link import CopyIndex, StoryClusterer, score_clusters
+    from newstrace.link.stories import STORY_WINDOW_DAYS
     from newstrace.link.synthetic import generate, score_pairs
 
     index, clusterer = CopyIndex(), StoryClusterer()
@@ -82,6 +94,9 @@ def run_synthetic(size: int, seed: int, stories: bool) -> dict:
     t_copy = t_story = t_gen = 0.0
     tail_copy = tail_story = 0.0
     tail_from = max(0, size - TAIL)
+    #: story assignments of pruned articles (final: a pruned story takes no more articles)
+    story_pred: dict[int, int] = {}
+    last_day: str | None = None
     t = time.perf_counter()
     for doc_id, article, truth in generate(size, seed):
         t0 = time.perf_counter()
@@ -89,6 +104,11 @@ def run_synthetic(size: int, seed: int, stories: bool) -> dict:
         index.add_all(doc_id, article)
         t1 = time.perf_counter()
         if stories:
+            if article.published and article.published != last_day:  # a new day: forget old stories
+                last_day = article.published
+                story_pred.update(clusterer.assignments())
+                keep = timedelta(days=STORY_WINDOW_DAYS + PRUNE_MARGIN_DAYS)
+                clusterer.prune((date.fromisoformat(last_day[:10]) - keep).isoformat())
             clusterer.add(doc_id, article)
         t = time.perf_counter()
         t_copy += t1 - t0
@@ -114,10 +134,12 @@ def run_synthetic(size: int, seed: int, stories: bool) -> dict:
         "peak_rss_mb": peak,
     }
     if stories:
+        story_pred.update(clusterer.assignments())
         out["stories"] = dict(
-            zip(("precision", "recall", "f1"), score_clusters(clusterer.assignments(), gold_stories), strict=True)
+            zip(("precision", "recall", "f1"), score_clusters(story_pred, gold_stories), strict=True)
         )
-        out["predicted_stories"] = len(clusterer.stories())
+        out["predicted_stories"] = len(set(story_pred.values()))
+        out["stories_in_memory"] = len(clusterer.stories())
         out["story_s_per_article_tail"] = tail_story / tail_n
         out["story_s_per_article_all"] = t_story / size
     return out
@@ -152,14 +174,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
     table = Table(title=f"Synthetic corpus (seed {args.seed}; time per article over the last {TAIL:,} added)")
     for col in ("articles", "gold copies", "copy P", "copy R", "copy F1", "copy ms/art", "gold stories",
-                "pred stories", "story P", "story R", "story F1", "story ms/art", "RSS MiB", "peak MiB"):
+                "pred stories", "stories kept", "story P", "story R", "story F1", "story ms/art", "RSS MiB",
+                "peak MiB"):
         table.add_column(col, justify="right")
     for r in results:
         st = r.get("stories")
         table.add_row(
             f"{r['articles']:,}", f"{r['gold_copies']:,}", *_prf(r["copies"]),
             f"{1000 * r['copy_s_per_article_tail']:.2f}", f"{r['gold_stories']:,}",
-            f"{r.get('predicted_stories', 0):,}" if st else "-", *_prf(st),
+            f"{r.get('predicted_stories', 0):,}" if st else "-",
+            f"{r.get('stories_in_memory', 0):,}" if st else "-", *_prf(st),
             f"{1000 * r['story_s_per_article_tail']:.2f}" if st else "-",
             f"{r['rss_mb']:.0f}", f"{r['peak_rss_mb']:.0f}",
         )

@@ -203,3 +203,89 @@ def test_build_from_past_articles(sample, names, gold) -> None:
     index = CopyIndex.build(past)
     copy = gold["copies"][0]
     assert index.original_of(names.index(copy["copy"])) == names.index(copy["original"])
+
+
+# -- dates, pruning, persistence ------------------------------------------------------------
+
+
+def test_dates_and_titles_are_not_names() -> None:
+    text = (
+        "The leak began on Oct. 7 and by January 3, Mayor Odile Strand said, the Quay 9 berth was shut. "
+        "Figures for November 2023 and for Sept. 29 were revised on Monday. Roughly 5,400 left."
+    )
+    found = set(find_names(text))
+    assert {"e:odile strand", "e:quay 9"} <= found
+    for date_like in ("e:oct", "e:oct. 7", "e:january 3", "e:january", "e:november 2023", "e:sept. 29", "e:roughly 5"):
+        assert date_like not in found, found
+    assert "e:mayor odile strand" not in found
+
+
+def _synthetic(n: int, seed: int = 0) -> list[tuple[int, Article, int]]:
+    from newstrace.link.synthetic import generate
+
+    return [(doc_id, article, truth.story) for doc_id, article, truth in generate(n, seed)]
+
+
+def test_generated_corpus_with_shared_everyday_words_keeps_stories_apart() -> None:
+    corpus = _synthetic(600)
+    clusterer = StoryClusterer()
+    for doc_id, article, _ in corpus:
+        clusterer.add(doc_id, article)
+    p, r, f1 = score_clusters(clusterer.assignments(), {d: s for d, _, s in corpus})
+    assert f1 >= 0.9, (p, r, f1)
+
+
+def test_prune_forgets_old_stories_and_keeps_recent_ones() -> None:
+    corpus = _synthetic(1200)
+    clusterer = StoryClusterer()
+    for doc_id, article, _ in corpus:
+        clusterer.add(doc_id, article)
+    before = clusterer.assignments()
+    days = sorted({a.published for _, a, _ in corpus})
+    cut = days[len(days) // 2]
+    forgotten = clusterer.prune(cut)
+    after = clusterer.assignments()
+    assert forgotten > 0 and 0 < len(after) < len(before)
+    # kept articles keep their story ids; every kept story has a member on or after the cut
+    assert all(before[d] == sid for d, sid in after.items())
+    published = {d: a.published for d, a, _ in corpus}
+    for members in clusterer.stories().values():
+        assert max(published[m] for m in members) >= cut
+    assert not any(d < clusterer._latest_day - 100 for _, d in clusterer._postings)  # noqa: SLF001
+    gone = next(d for d in before if d not in after)
+    with pytest.raises(KeyError):
+        clusterer.story_of(gone)
+    # it goes on working after pruning
+    extra = _body("Grell Tunnel flooded", FLOOD, corpus[-1][1].published)
+    assert clusterer.add(10_000, extra).story_id not in before.values()
+    with pytest.raises(ValueError):
+        clusterer.prune("not a date")
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_to_bytes_round_trip_gives_the_same_later_assignments(compress: bool) -> None:
+    corpus = _synthetic(700, seed=1)
+    head, tail = corpus[:400], corpus[400:]
+    straight, saved = StoryClusterer(), StoryClusterer()
+    for doc_id, article, _ in head:
+        straight.add(doc_id, article)
+        saved.add(doc_id, article)
+    data = saved.to_bytes(compress=compress)
+    assert isinstance(data, bytes)
+    reloaded = StoryClusterer.from_bytes(data)
+    assert reloaded.assignments() == straight.assignments()
+    assert reloaded.stories() == straight.stories()
+    for doc_id, article, _ in tail:
+        assert reloaded.add(doc_id, article) == straight.add(doc_id, article)
+    assert reloaded.assignments() == straight.assignments()
+    assert reloaded.to_bytes() == straight.to_bytes()
+
+
+def test_from_bytes_refuses_foreign_data() -> None:
+    import json
+    import zlib
+
+    for data in (b"", b"hello", b"\x80\x04K\x01.", zlib.compress(b'{"a": 1}'), json.dumps([1, 2]).encode(),
+                 json.dumps({"format": "something else"}).encode()):
+        with pytest.raises(ValueError):
+            StoryClusterer.from_bytes(data)
