@@ -7,7 +7,15 @@ The public Python API::
     with newstrace.Store("news.db") as store:            # the embedded store
         report = newstrace.ingest(["pages/"], store)
         hits = store.search("ministry AND denied", outlet="Harbor Wire")
+        for s in store.stories(query="ammonia"):          # stories, latest first
+            view = newstrace.story_view(store, s.id)      # articles, claim groups
+            view.timeline(), view.graph(), view.figures()
+        newstrace.link_articles(store)                    # link what ingest(link=False) left
+        graph = newstrace.provenance_graph(store)         # every story's graph as one
 """
+
+from typing import Any
+
 
 from newstrace.config import Settings, load_settings
 from newstrace.errors import (
@@ -25,6 +33,19 @@ from newstrace.store import Store, export
 
 __version__ = "0.1.0"
 
+#: Linking needs numpy and datasketch: imported on first use, not with ``import newstrace``.
+_LAZY = {"link_articles": "link", "story_view": "story_view", "provenance_graph": "graph",
+         "StoryView": "StoryView", "LinkReport": "LinkReport"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from newstrace import linker
+
+        return getattr(linker, _LAZY[name])
+    raise AttributeError(f"module 'newstrace' has no attribute {name!r}")
+
+
 __all__ = [
     "Article",
     "Caption",
@@ -34,6 +55,7 @@ __all__ = [
     "FetchError",
     "IngestReport",
     "InputError",
+    "LinkReport",
     "NewstraceError",
     "Pipeline",
     "QueryError",
@@ -41,12 +63,16 @@ __all__ = [
     "Settings",
     "Store",
     "StoreError",
+    "StoryView",
     "UsageError",
     "__version__",
     "export",
     "extract",
     "extract_many",
     "ingest",
+    "link_articles",
     "load_settings",
+    "provenance_graph",
     "sample_corpus_path",
+    "story_view",
 ]

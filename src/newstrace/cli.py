@@ -152,11 +152,12 @@ def ingest(
     allow_private: AllowPrivate = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch URLs again even when already stored.")] = False,
     no_claims: Annotated[bool, typer.Option("--no-claims", help="Skip attributed-claim extraction (faster).")] = False,
+    no_link: Annotated[bool, typer.Option("--no-link", help="Skip finding copies, stories and claim groups (run `newstrace link` later).")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Read, extract and store articles with their attributed claims. Re-running skips what is
-    stored; a killed run resumes."""
+    """Read, extract and store articles with their attributed claims, then link them into
+    copies, stories and claim groups. Re-running skips what is stored; a killed run resumes."""
     try:
         settings = _settings(db, config, allow_private)
         srcs = list(sources or [])
@@ -165,7 +166,7 @@ def ingest(
         if not srcs:
             raise UsageError("give at least one source to ingest (or --sample)")
         report = _ingest_with_progress(srcs, settings, _check_as(as_), _check_date(published, "--published"),
-                                       refresh=refresh, claims=not no_claims)
+                                       refresh=refresh, claims=not no_claims, link=not no_link)
     except NewstraceError as exc:
         _fail(exc)
     _summarise(report, settings.db)
@@ -175,7 +176,7 @@ def ingest(
 
 def _ingest_with_progress(
     srcs: list[str], settings: Settings, as_: str, published: str | None, *, refresh: bool = False,
-    claims: bool = True,
+    claims: bool = True, link: bool = True,
 ) -> Any:
     columns = [SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
                MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[last]}", style="dim")]
@@ -186,7 +187,7 @@ def _ingest_with_progress(
             progress.update(task, advance=1, last=escape(f"{event}: {source[-60:]}"))
 
         return run_ingest(srcs, store, settings=settings, as_=as_, published=published, on_progress=tick,
-                          refresh=refresh, command="ingest " + " ".join(srcs), claims=claims)
+                          refresh=refresh, command="ingest " + " ".join(srcs), claims=claims, link=link)
 
 
 def _summarise(report: Any, db: Path) -> None:
@@ -195,6 +196,9 @@ def _summarise(report: Any, db: Path) -> None:
         t.add_column(col, justify="right")
     t.add_row(*[str(v) for v in report.counts().values()])
     out.print(t)
+    if report.linked is not None:
+        out.print(f"linked {report.linked.articles} article(s): {report.linked.copies} copy relation(s), "
+                  f"{report.linked.regrouped} stor{'y' if report.linked.regrouped == 1 else 'ies'} updated")
     for f in report.failures:
         err.print(Text(f"failed: {f.source}: {f.reason}: {f.message}", style="yellow"))
     if report.failed:
@@ -346,7 +350,8 @@ def show(
     if format == "json":
         sys.stdout.write(json.dumps(sa.to_record(), ensure_ascii=False, indent=2) + "\n")
     else:
-        _print_article(sa.article, {"id": sa.id, "revisions": len(sa.revisions)})
+        _print_article(sa.article, {"id": sa.id, "revisions": len(sa.revisions), "story": sa.story_id,
+                                    "copy of": sa.copy_of, "copies": ", ".join(map(str, sa.copies))})
 
 
 @app.command("export")
@@ -421,9 +426,14 @@ def demo(db: DbOption = None) -> None:
         t.add_row(str(h.article_id), h.published or "", Text(h.outlet or ""), Text(h.title or ""))
     out.print(t)
     out.print("Next: [bold]newstrace search 'evacuat*'[/], [bold]newstrace show 1[/], "
-              "[bold]newstrace claims --source 'Harbor Wire'[/]")
+              "[bold]newstrace claims --source 'Harbor Wire'[/], [bold]newstrace stories[/], "
+              "[bold]newstrace story 1 --claims --figures[/]")
     if report.failed:
         raise typer.Exit(1)
+
+
+# the commands over links (stories, story, link, export-graph) register themselves on `app`
+from newstrace import cli_links  # noqa: E402,F401
 
 
 def main() -> None:

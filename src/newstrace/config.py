@@ -42,6 +42,9 @@ class Settings:
     #: refuse private, loopback and link-local addresses unless set
     allow_private: bool = False
     respect_robots: bool = True
+    #: days of recent articles the copy finder keeps in memory: a copy published more than
+    #: this long after its original is not found (syndication happens within days)
+    copy_window_days: int = 30
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -68,6 +68,8 @@ class IngestReport:
     unchanged: int = 0
     skipped: int = 0
     failures: list[Failure] = field(default_factory=list)
+    #: what the link step did after storing (a newstrace.linker.LinkReport), if it ran
+    linked: Any = None
 
     @property
     def failed(self) -> int:
@@ -145,13 +147,16 @@ def ingest(
     refresh: bool = False,
     command: str = "ingest",
     claims: bool = True,
+    link: bool = True,
 ) -> IngestReport:
     """Read, extract and store every input; each input is committed on its own.
 
     URLs already stored are not fetched again unless ``refresh`` (a killed run resumes
     where it stopped); files are always read, and skipped when their bytes are unchanged.
     Without a ``pipeline`` the claims stage runs (built once for the whole run);
-    ``claims=False`` skips it for speed.
+    ``claims=False`` skips it for speed. Then the link step (:func:`newstrace.linker.link`)
+    takes in what is new: copies, stories, claim groups; ``link=False`` leaves that for a
+    later ``newstrace link``. Its summary is ``report.linked``.
     """
     settings = settings or load_settings()
     if pipeline is None:
@@ -166,6 +171,10 @@ def ingest(
             event = _ingest_item(item, store, options, pipeline, report, run_id, strict)
             if on_progress:
                 on_progress(event, item.source)
+        if link:
+            from newstrace.linker import link as run_link  # numpy and datasketch only when linking
+
+            report.linked = run_link(store, settings=settings)
     finally:
         store.finish_run(run_id, report.counts())
     return report

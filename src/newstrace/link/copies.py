@@ -312,6 +312,28 @@ class CopyIndex:
         for copy in self.copies_of(doc_id):
             self._unlink(copy)
 
+    def prune(self, before: str) -> int:
+        """Forget articles published before the ISO date ``before`` (undated ones are kept),
+        so that a long-running index holds a window of recent news and its memory stays
+        bounded; returns how many were dropped. Copy relations already reported stay where
+        the caller stored them; a copy of a forgotten article arriving later is not found
+        (syndication happens within days, so the window is a trade the caller sets)."""
+        gone = [d for d, doc in self._docs.items() if doc.published and doc.published[:10] < before]
+        for doc_id in gone:
+            doc = self._docs.pop(doc_id)
+            self._sigs.pop(doc_id, None)
+            self._lsh.remove(doc_id)
+            same = self._by_hash.get(doc.body_hash, [])
+            if doc_id in same:
+                same.remove(doc_id)
+            if not same:
+                self._by_hash.pop(doc.body_hash, None)
+        for doc_id in gone:  # relations with a forgotten end are the store's to remember
+            self._unlink(doc_id)
+            for copy in list(self._copies.get(doc_id, ())):
+                self._unlink(copy)
+        return len(gone)
+
     def _match(self, doc: _Doc, sh: set[bytes]) -> tuple[np.ndarray, dict[int, tuple[float, str]]]:
         """The signature of the new body and the indexed look-alikes: id -> (jaccard, how)."""
         exact = self._by_hash.get(doc.body_hash)

@@ -20,11 +20,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from newstrace.errors import QueryError, StoreError
 from newstrace.models import Article, Caption, Failure
+from newstrace.store import links
 from newstrace.store.claims import StoredClaim, insert_claims, like_contains, query_claims
+from newstrace.store.links import ClaimGroupRow, CopyRow, LinkBatch, NewClaimGroup, StoryRow
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Ordered migrations: (version it brings the store to, SQL resource in this package).
-MIGRATIONS: list[tuple[int, str]] = [(1, "schema.sql"), (2, "schema_v2.sql")]
+MIGRATIONS: list[tuple[int, str]] = [(1, "schema.sql"), (2, "schema_v2.sql"), (3, "schema_v3.sql")]
 
 AddStatus = Literal["added", "revised", "unchanged"]
 
@@ -75,6 +77,10 @@ class StoredArticle:
     first_seen: str
     last_seen: str
     revisions: list[dict[str, Any]] = field(default_factory=list)
+    #: links found by the link step: the article's story, the article it copies, its copies
+    story_id: int | None = None
+    copy_of: int | None = None
+    copies: list[int] = field(default_factory=list)
 
     def to_record(self) -> dict[str, Any]:
         rec = self.article.to_record()
@@ -86,6 +92,9 @@ class StoredArticle:
             first_seen=self.first_seen,
             last_seen=self.last_seen,
             revisions=self.revisions,
+            story_id=self.story_id,
+            copy_of=self.copy_of,
+            copies=self.copies,
         )
         return rec
 
@@ -297,6 +306,9 @@ class Store:
             "outlets": "SELECT count(DISTINCT outlet) FROM current_articles",
             "failures": "SELECT count(*) FROM failures WHERE resolved_at IS NULL",
             "runs": "SELECT count(*) FROM runs",
+            "copies": "SELECT count(*) FROM copies",
+            "stories": "SELECT count(*) FROM stories WHERE merged_into IS NULL",
+            "claim_groups": "SELECT count(*) FROM claim_groups",
         }
         return {k: int(self.db.execute(sql).fetchone()[0]) for k, sql in q.items()}
 
@@ -324,6 +336,7 @@ class Store:
         ).fetchall()
         article = _article_from_row(row, [Caption(c["text"], c["credit"]) for c in caps])
         article.claims = [sc.claim for sc in query_claims(self.db, article_id=article_id, limit=100_000)]
+        copy_of = self.db.execute("SELECT original_id FROM copies WHERE copy_id=?", (article_id,)).fetchone()
         return StoredArticle(
             id=article_id,
             revision_id=row["revision_id"],
@@ -331,7 +344,74 @@ class Store:
             first_seen=row["first_seen"],
             last_seen=row["last_seen"],
             revisions=[dict(r) for r in revs],
+            story_id=links.story_of(self.db, article_id),
+            copy_of=int(copy_of[0]) if copy_of else None,
+            copies=[int(r[0]) for r in self.db.execute(
+                "SELECT copy_id FROM copies WHERE original_id=? ORDER BY copy_id", (article_id,))],
         )
+
+    def articles_since(self, date: str | None) -> Iterator[tuple[int, Article]]:
+        """Current articles published on or after ``date`` (all when None; undated ones
+        always), in id order: what the link stages read to rebuild an index."""
+        last = 0
+        while True:
+            ids = [
+                int(r[0])
+                for r in self.db.execute(
+                    "SELECT article_id FROM current_articles WHERE article_id>?"
+                    " AND (? IS NULL OR published IS NULL OR published >= ?) ORDER BY article_id LIMIT 500",
+                    (last, date, date),
+                )
+            ]
+            if not ids:
+                return
+            for i in ids:
+                yield i, self.get(i).article
+            last = ids[-1]
+
+    # -- links (copies, stories, claim groups) ----------------------------------------
+    def pending_links(self, limit: int = 500) -> list[tuple[int, int, str | None]]:
+        """Articles the link step has not taken in yet: (id, revision id, published)."""
+        return links.pending(self.db, limit)
+
+    def count_pending_links(self) -> int:
+        return links.count_pending(self.db)
+
+    def load_link_state(self, name: str) -> bytes | None:
+        return links.load_state(self.db, name)
+
+    def save_links(self, batch: LinkBatch) -> set[int]:
+        """Write what linking found for a batch; returns the stories to regroup."""
+        return links.save_batch(self.db, batch, _now())
+
+    def clear_links(self) -> None:
+        links.clear(self.db)
+
+    def replace_claim_groups(self, story_id: int, groups: list[NewClaimGroup]) -> None:
+        links.replace_claim_groups(self.db, story_id, groups)
+
+    def stories(self, **filters: Any) -> list[StoryRow]:
+        """Live stories, latest first; see :func:`newstrace.store.links.list_stories`."""
+        return links.list_stories(self.db, **filters)
+
+    def story(self, story_id: int) -> StoryRow:
+        """A story by id (a merged story's id leads to the story it joined)."""
+        return links.get_story(self.db, story_id)
+
+    def story_articles(self, story_id: int) -> list[int]:
+        return links.story_article_ids(self.db, links.resolve_story(self.db, story_id))
+
+    def story_of(self, article_id: int) -> int | None:
+        return links.story_of(self.db, article_id)
+
+    def copies(self, article_ids: list[int] | None = None) -> dict[int, CopyRow]:
+        return links.copies(self.db, article_ids)
+
+    def claim_groups(self, **filters: Any) -> list[ClaimGroupRow]:
+        return links.claim_groups(self.db, **filters)
+
+    def claim_group_of(self, claim_ids: list[int]) -> dict[int, tuple[int, str]]:
+        return links.group_of_claims(self.db, claim_ids)
 
     def iter_articles(self, *, batch: int = 500) -> Iterator[StoredArticle]:
         """Every article's current revision, in id order, a page at a time (flat memory)."""
@@ -438,4 +518,5 @@ def _article_from_row(row: sqlite3.Row, captions: list[Caption]) -> Article:
         url=row["url"],
         captions=captions,
         paragraphs=text.split("\n\n") if text else [],
+        evidence=json.loads(row["evidence"]) if "evidence" in row.keys() else {},
     )

@@ -17,7 +17,7 @@ ExportFormat = Literal["jsonl", "csv", "parquet"]
 #: Columns of the flat (CSV / Parquet) export; lists are joined with "; ".
 FLAT_COLUMNS = [
     "id", "revision_id", "title", "authors", "emails", "published", "outlet", "section",
-    "language", "url", "kind", "source", "captions", "text", "first_seen", "last_seen",
+    "language", "url", "kind", "source", "captions", "text", "first_seen", "last_seen", "story_id", "copy_of",
 ]
 #: Rows buffered per Parquet row group: keeps memory flat on big stores.
 _PARQUET_BATCH = 1000
@@ -70,7 +70,7 @@ def _export_parquet(store: Store, output: Path) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.schema([(c, pa.int64() if c in ("id", "revision_id") else pa.string()) for c in FLAT_COLUMNS])
+    schema = pa.schema([(c, pa.int64() if c in ("id", "revision_id", "story_id", "copy_of") else pa.string()) for c in FLAT_COLUMNS])
     n = 0
     with pq.ParquetWriter(output, schema) as writer:
         batch: list[dict[str, Any]] = []

@@ -166,6 +166,24 @@ def test_readding_an_id_replaces_it(sample) -> None:
     assert len(index) == 1
 
 
+def test_prune_forgets_old_articles_and_their_relations(sample) -> None:
+    wire = sample[WIRE]
+    old = _variant(wire, outlet="A", url="https://a.example/1", published="2025-09-01", evidence={})
+    copy = _variant(wire, outlet="B", url="https://b.example/1", published="2025-10-07", evidence={})
+    undated = _variant(wire, outlet="C", url="https://c.example/1", published=None, evidence={})
+    index = CopyIndex()
+    index.add(1, old)
+    assert index.add(2, copy) is not None and index.original_of(2) == 1
+    index.add(3, undated)
+    assert index.prune("2025-10-01") == 1
+    assert 1 not in index and 2 in index and 3 in index  # undated articles are kept
+    assert index.original_of(2) is None and index.copies_of(1) == []
+    # a later look-alike is matched against what is left, and the index still round-trips
+    later = _variant(wire, outlet="D", url="https://d.example/1", published="2025-10-09", evidence={})
+    assert index.add(4, later) is not None
+    assert len(CopyIndex.from_bytes(index.to_bytes())) == 3
+
+
 def test_round_trip_keeps_index_and_relations(sample, names) -> None:
     by_date = sorted(names, key=lambda n: (sample[n].published or "", n))
     index, _ = _index(sample, names, by_date)

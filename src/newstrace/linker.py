@@ -1,0 +1,335 @@
+"""The link step of the pipeline: stored articles → copies, stories, claim groups.
+
+:func:`link` takes in every article the store holds but has not linked yet (new ones,
+and those with a new revision), a batch at a time, in publication order:
+
+* the copy index (:class:`~newstrace.link.CopyIndex`) names syndicated copies and their
+  original;
+* the story clusterer (:class:`~newstrace.link.StoryClusterer`) puts the article in a
+  story, starting or merging stories;
+* each story that changed has its claims regrouped (:class:`~newstrace.link.ClaimGrouper`)
+  and the provenance of every group summarised (independent origins, circular reporting).
+
+Both indexes keep only recent news in memory (the copy index :attr:`Settings.copy_window_days`,
+the clusterer the days an article can still join a story), and are saved, in code-free
+formats, in the same transaction as the batch's results: a killed run resumes at the next
+batch and the cost of one article does not grow with the store.
+
+:func:`story_view` and :func:`graph` read a story back for the commands and the API, with
+its timeline, claim groups, provenance graph and figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from newstrace.config import Settings, load_settings
+from newstrace.link import ClaimGrouper, CopyIndex, ProvenanceGraph, StoryClusterer, build_provenance, figures
+from newstrace.link.claimgroups import content_text
+from newstrace.link.figures import Figure
+from newstrace.link.stories import STORY_WINDOW_DAYS
+from newstrace.models import Article
+from newstrace.store import Store
+from newstrace.store.claims import StoredClaim
+from newstrace.store.links import ClaimGroupRow, CopyRow, LinkBatch, NewClaimGroup, StoryRow
+
+COPY_STATE = "copy-index"
+STORY_STATE = "story-clusterer"
+#: Articles taken in per transaction (and per save of the indexes).
+BATCH = 500
+#: Days a story stays in the clusterer's memory after its last article: an article can join
+#: a story within STORY_WINDOW_DAYS of it; the margin covers articles arriving a little late.
+STORY_KEEP_DAYS = STORY_WINDOW_DAYS + 3
+
+#: Called after each article with (article id, story id).
+LinkProgress = Callable[[int, int], None]
+
+
+@dataclass
+class LinkReport:
+    articles: int = 0
+    #: copy relations written (new or changed)
+    copies: int = 0
+    #: stories merged into another
+    merged: int = 0
+    #: stories whose claim groups were recomputed
+    regrouped: int = 0
+
+
+def link(
+    store: Store,
+    *,
+    settings: Settings | None = None,
+    rebuild: bool = False,
+    batch: int = BATCH,
+    on_progress: LinkProgress | None = None,
+) -> LinkReport:
+    """Link every pending article of the store; ``rebuild`` forgets all links first."""
+    settings = settings or load_settings()
+    if rebuild:
+        store.clear_links()
+    index = _load(store, COPY_STATE, CopyIndex.from_bytes, CopyIndex)
+    clusterer = _load(store, STORY_STATE, StoryClusterer.from_bytes, StoryClusterer)
+    report = LinkReport()
+    today = date.today().isoformat()
+    while True:
+        todo = store.pending_links(batch)
+        if not todo:
+            break
+        todo.sort(key=lambda t: (t[2] is None, t[2] or "", t[0]))
+        found = LinkBatch()
+        newest = ""
+        for article_id, revision_id, published in todo:
+            article = store.get(article_id).article
+            _link_one(article_id, article, index, clusterer, found)
+            found.linked.append((article_id, revision_id))
+            if published and published[:10] <= today:
+                newest = max(newest, published[:10])
+            if on_progress:
+                on_progress(article_id, found.stories[article_id])
+        if newest:
+            day = date.fromisoformat(newest)
+            index.prune((day - timedelta(days=settings.copy_window_days)).isoformat())
+            clusterer.prune((day - timedelta(days=STORY_KEEP_DAYS)).isoformat())
+        found.states = {COPY_STATE: index.to_bytes(), STORY_STATE: clusterer.to_bytes()}
+        touched = store.save_links(found)
+        report.articles += len(todo)
+        report.copies += sum(1 for rel in found.copies.values() if rel is not None)
+        report.merged += len(found.merges)
+        for story_id in sorted(touched):
+            regroup(store, story_id)
+            report.regrouped += 1
+    return report
+
+
+def _load(store: Store, name: str, loader: Callable[[bytes], Any], empty: Callable[[], Any]) -> Any:
+    data = store.load_link_state(name)
+    if data is None:
+        return empty()
+    try:
+        return loader(data)
+    except (ValueError, KeyError, TypeError):
+        # saved by another version: start afresh (the tables keep what was found)
+        return empty()
+
+
+def _link_one(
+    article_id: int, article: Article, index: CopyIndex, clusterer: StoryClusterer, found: LinkBatch
+) -> None:
+    # relations that re-adding this article can undo: its own, and its copies'
+    before = set(index.copies_of(article_id)) | {article_id}
+    matches = {m.copy_id: m for m in index.add_all(article_id, article)}
+    for copy_id in before | set(matches):
+        if copy_id in matches:
+            m = matches[copy_id]
+            found.copies[copy_id] = (m.original_id, m.similarity, list(m.evidence))
+        elif copy_id in index and index.original_of(copy_id) is None:
+            found.copies[copy_id] = None
+    assignment = clusterer.add(article_id, article)
+    found.stories[article_id] = assignment.story_id
+    found.merges += [(gone, assignment.story_id) for gone in assignment.merged]
+
+
+# -- claim groups of a story ----------------------------------------------------------------
+
+
+class _Roots:
+    """``root_of`` over the stored copy relations (a copy of a copy leads to the first)."""
+
+    def __init__(self, copies: dict[int, CopyRow]) -> None:
+        self._orig = {c: row.original_id for c, row in copies.items()}
+
+    def root_of(self, article_id: int) -> int:
+        seen = {article_id}
+        while (nxt := self._orig.get(article_id)) is not None and nxt not in seen:
+            seen.add(nxt)
+            article_id = nxt
+        return article_id
+
+
+@dataclass
+class _Grouped:
+    articles: dict[int, Article]
+    claims: dict[int, list[StoredClaim]]
+    copies: dict[int, CopyRow]
+    grouper: ClaimGrouper
+    graph: ProvenanceGraph
+    #: grouper's group id -> stored group id (smallest member claim id)
+    ids: dict[int, int]
+
+
+def _group_story(store: Store, story_id: int) -> _Grouped:
+    ids = store.story_articles(story_id)
+    articles: dict[int, Article] = {}
+    claims: dict[int, list[StoredClaim]] = {}
+    for aid in ids:
+        articles[aid] = store.get(aid).article
+        claims[aid] = store.claims(article_id=aid, limit=1_000_000)
+    copies = store.copies(ids)
+    copies = {c: row for c, row in copies.items() if c in articles and row.original_id in articles}
+    grouper = ClaimGrouper()
+    for aid in ids:
+        for ci, sc in enumerate(claims[aid]):
+            grouper.add(aid, ci, sc.claim, articles[aid])
+    plain = {aid: [sc.claim for sc in cs] for aid, cs in claims.items()}
+    graph = build_provenance(grouper, articles, plain, copies=_Roots(copies))
+    idmap: dict[int, int] = {}
+    for gid, grp in grouper.groups.items():
+        members = grp.members + grp.denials
+        if members:
+            idmap[gid] = min(claims[a][c].id for a, c in members)
+    _renumber(graph, idmap)
+    return _Grouped(articles, claims, copies, grouper, graph, idmap)
+
+
+def _renumber(graph: ProvenanceGraph, idmap: dict[int, int]) -> None:
+    """Group ids in the graph become the stored ones, so graphs of stories can be merged."""
+    graph.groups = {idmap[g]: p for g, p in graph.groups.items() if g in idmap}
+    for gid, p in graph.groups.items():
+        p.group = gid
+    for _, _, _, attrs in graph.edges:
+        if "group" in attrs and attrs["group"] in idmap:
+            attrs["group"] = idmap[attrs["group"]]
+
+
+def regroup(store: Store, story_id: int) -> None:
+    """Recompute and store the claim groups of one story."""
+    g = _group_story(store, story_id)
+    out = []
+    for gid, grp in g.grouper.groups.items():
+        # a claim printed once is not a group: only what several reports (or a denial) share
+        if gid not in g.ids or len(grp.members) + len(grp.denials) < 2:
+            continue
+        prov = g.graph.groups[g.ids[gid]]
+        first = (grp.members or grp.denials)[0]
+        out.append(
+            NewClaimGroup(
+                label=content_text(g.claims[first[0]][first[1]].claim),
+                independent_origins=prov.independent_origins,
+                origins=list(prov.origins),
+                relayed_by=list(prov.relayed_by),
+                first_seen=prov.first_seen,
+                circular=prov.circular,
+                asserts=[g.claims[a][c].id for a, c in grp.members],
+                denies=[g.claims[a][c].id for a, c in grp.denials],
+            )
+        )
+    store.replace_claim_groups(story_id, out)
+
+
+# -- reading a story back -------------------------------------------------------------------
+
+
+@dataclass
+class StoryArticle:
+    id: int
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    #: the article this one copies, if it is a syndicated copy
+    copy_of: int | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        return vars(self).copy()
+
+
+@dataclass
+class StoryView:
+    """A story as an analyst reads it; the graph and figures are computed on request."""
+
+    story: StoryRow
+    articles: list[StoryArticle]
+    groups: list[ClaimGroupRow]
+    _grouped: _Grouped = field(repr=False)
+
+    def claims(self) -> list[StoredClaim]:
+        return [sc for a in self.articles for sc in self._grouped.claims[a.id]]
+
+    def timeline(self) -> list[dict[str, Any]]:
+        """Every claim of the story by date (the statement's, else the article's), with its
+        group, whether it is a denial, and whether its article is a copy."""
+        by_claim: dict[int, tuple[int, str]] = {}
+        for g in self.groups:
+            for cid, role in g.members:
+                by_claim[cid] = (g.id, role)
+        copy_of = {a.id: a.copy_of for a in self.articles}
+        rows = []
+        for sc in self.claims():
+            c = sc.claim
+            gid, role = by_claim.get(sc.id, (None, None))
+            rows.append(
+                {
+                    "date": c.date or sc.published,
+                    "claim_id": sc.id,
+                    "article_id": sc.article_id,
+                    "outlet": sc.outlet,
+                    "published": sc.published,
+                    "source": (c.source.entity or c.source.text) if c.source else None,
+                    "chain": list(c.chain),
+                    "cue": c.cue.text,
+                    "content": content_text(c),
+                    "kind": c.kind,
+                    "stance": c.stance,
+                    "group_id": gid,
+                    "denies": role == "denies",
+                    "copy_of": copy_of.get(sc.article_id),
+                }
+            )
+        rows.sort(key=lambda r: (r["date"] is None, r["date"] or "", r["article_id"], r["claim_id"]))
+        return rows
+
+    def graph(self) -> ProvenanceGraph:
+        return self._grouped.graph
+
+    def figures(self) -> list[Figure]:
+        g = self._grouped
+        return figures(
+            (aid, ci, sc.claim, g.articles[aid]) for aid in g.articles for ci, sc in enumerate(g.claims[aid])
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            **self.story.to_record(),
+            "articles_list": [a.to_record() for a in self.articles],
+            "claim_groups_list": [g.to_record() for g in self.groups],
+        }
+
+
+def story_view(store: Store, story_id: int) -> StoryView:
+    """Read a story (a merged story's id leads to the story it joined)."""
+    story = store.story(story_id)
+    g = _group_story(store, story.id)
+    arts = [
+        StoryArticle(aid, a.title, a.outlet, a.published, a.url,
+                     g.copies[aid].original_id if aid in g.copies else None)
+        for aid, a in g.articles.items()
+    ]
+    groups = store.claim_groups(story_id=story.id, members=True, limit=1_000_000)
+    return StoryView(story, arts, groups, g)
+
+
+def graph(store: Store, story_ids: Iterable[int] | None = None) -> ProvenanceGraph:
+    """The provenance graph of some stories, or of every live story, as one graph."""
+    if story_ids is None:
+        story_ids = [s.id for s in _all_stories(store)]
+    out = ProvenanceGraph()
+    for sid in story_ids:
+        g = _group_story(store, store.story(sid).id).graph
+        for nid, attrs in g.nodes.items():
+            out.nodes.setdefault(nid, attrs)
+        out.edges += g.edges
+        out.groups.update(g.groups)
+    return out
+
+
+def _all_stories(store: Store) -> list[StoryRow]:
+    out: list[StoryRow] = []
+    while True:
+        page = store.stories(limit=1000, offset=len(out))
+        out += page
+        if len(page) < 1000:
+            return out

@@ -1,0 +1,424 @@
+"""Links in the store: copies, stories and claim groups, written by the link step and read
+by the commands, the API and the workbench.
+
+What the link step found for a batch of articles is written in one transaction together
+with the serialised indexes and the ``linked`` marks (:func:`save_batch`), so a killed link
+step resumes from the last batch and never holds an index ahead of or behind the tables.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from newstrace.errors import QueryError
+from newstrace.store.claims import like_contains
+
+
+@dataclass
+class CopyRow:
+    copy_id: int
+    original_id: int
+    similarity: float
+    evidence: list[str]
+
+    def to_record(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class StoryRow:
+    id: int
+    title: str | None
+    first_published: str | None
+    last_published: str | None
+    #: articles in the story, copies included
+    articles: int
+    #: articles that are not copies of another
+    originals: int
+    outlets: int
+    claim_groups: int
+    merged_into: int | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ClaimGroupRow:
+    id: int
+    story_id: int
+    label: str
+    reports: int
+    denials: int
+    independent_origins: int
+    origins: list[str]
+    relayed_by: list[str]
+    first_seen: str | None
+    circular: bool
+    #: (claim id, role) pairs, role "asserts" or "denies"; filled on request
+    members: list[tuple[int, str]] = field(default_factory=list)
+
+    def to_record(self) -> dict[str, Any]:
+        rec = asdict(self)
+        rec["members"] = [{"claim_id": c, "role": r} for c, r in self.members]
+        return rec
+
+
+@dataclass
+class LinkBatch:
+    """What the link step found for a batch of articles."""
+
+    #: (article_id, revision_id) taken in
+    linked: list[tuple[int, int]] = field(default_factory=list)
+    #: copy id -> (original id, similarity, evidence); None: the article is no longer a copy
+    copies: dict[int, tuple[int, float, list[str]] | None] = field(default_factory=dict)
+    #: article id -> story id
+    stories: dict[int, int] = field(default_factory=dict)
+    #: (merged story, the story it was merged into)
+    merges: list[tuple[int, int]] = field(default_factory=list)
+    #: serialised indexes by name
+    states: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass
+class NewClaimGroup:
+    """A claim group as the link step hands it to the store."""
+
+    label: str
+    independent_origins: int
+    origins: list[str]
+    relayed_by: list[str]
+    first_seen: str | None
+    circular: bool
+    asserts: list[int]
+    denies: list[int]
+
+
+def pending(db: sqlite3.Connection, limit: int) -> list[tuple[int, int, str | None]]:
+    """Articles whose current revision the link step has not taken in: (id, revision, date)."""
+    return [
+        (int(r[0]), int(r[1]), r[2])
+        for r in db.execute(
+            "SELECT a.id, a.current_revision_id, r.published FROM articles a"
+            " JOIN revisions r ON r.id = a.current_revision_id"
+            " LEFT JOIN linked l ON l.article_id = a.id"
+            " WHERE l.revision_id IS NULL OR l.revision_id != a.current_revision_id"
+            " ORDER BY a.id LIMIT ?",
+            (limit,),
+        )
+    ]
+
+
+def count_pending(db: sqlite3.Connection) -> int:
+    return int(
+        db.execute(
+            "SELECT count(*) FROM articles a LEFT JOIN linked l ON l.article_id = a.id"
+            " WHERE a.current_revision_id IS NOT NULL"
+            " AND (l.revision_id IS NULL OR l.revision_id != a.current_revision_id)"
+        ).fetchone()[0]
+    )
+
+
+def load_state(db: sqlite3.Connection, name: str) -> bytes | None:
+    row = db.execute("SELECT data FROM link_state WHERE name=?", (name,)).fetchone()
+    return bytes(row[0]) if row else None
+
+
+def clear(db: sqlite3.Connection) -> None:
+    """Forget every link (for a rebuild); articles and claims stay."""
+    with db:
+        for table in ("claim_group_members", "claim_groups", "story_articles", "stories", "copies", "linked",
+                      "link_state"):
+            db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+
+
+def save_batch(db: sqlite3.Connection, batch: LinkBatch, now: str) -> set[int]:
+    """Write a batch in one transaction; returns the stories whose membership changed."""
+    touched: set[int] = set()
+    with db:
+        for copy_id, rel in batch.copies.items():
+            if rel is None:
+                db.execute("DELETE FROM copies WHERE copy_id=?", (copy_id,))
+            else:
+                orig, sim, evidence = rel
+                db.execute(
+                    "INSERT INTO copies(copy_id, original_id, similarity, evidence, found_at) VALUES (?,?,?,?,?)"
+                    " ON CONFLICT(copy_id) DO UPDATE SET original_id=excluded.original_id,"
+                    " similarity=excluded.similarity, evidence=excluded.evidence, found_at=excluded.found_at",
+                    (copy_id, orig, sim, json.dumps(evidence), now),
+                )
+        for story_id in set(batch.stories.values()) | {into for _, into in batch.merges}:
+            db.execute(
+                "INSERT INTO stories(id, updated_at) VALUES (?, ?) ON CONFLICT(id) DO NOTHING", (story_id, now)
+            )
+        for article_id, story_id in batch.stories.items():
+            old = db.execute("SELECT story_id FROM story_articles WHERE article_id=?", (article_id,)).fetchone()
+            if old and old[0] != story_id:
+                touched.add(int(old[0]))
+            db.execute(
+                "INSERT INTO story_articles(article_id, story_id) VALUES (?,?)"
+                " ON CONFLICT(article_id) DO UPDATE SET story_id=excluded.story_id",
+                (article_id, story_id),
+            )
+            touched.add(story_id)
+        for gone, into in batch.merges:
+            db.execute("UPDATE story_articles SET story_id=? WHERE story_id=?", (into, gone))
+            db.execute("UPDATE stories SET merged_into=? WHERE id=? OR merged_into=?", (into, gone, gone))
+            _delete_groups(db, gone)
+            touched.add(into)
+            touched.discard(gone)
+        # copies change which articles count as originals: refresh their stories too
+        for copy_id in batch.copies:
+            row = db.execute("SELECT story_id FROM story_articles WHERE article_id=?", (copy_id,)).fetchone()
+            if row:
+                touched.add(int(row[0]))
+        db.executemany(
+            "INSERT INTO linked(article_id, revision_id, linked_at) VALUES (?,?,?)"
+            " ON CONFLICT(article_id) DO UPDATE SET revision_id=excluded.revision_id, linked_at=excluded.linked_at",
+            [(a, r, now) for a, r in batch.linked],
+        )
+        for name, data in batch.states.items():
+            db.execute(
+                "INSERT INTO link_state(name, data, updated_at) VALUES (?,?,?)"
+                " ON CONFLICT(name) DO UPDATE SET data=excluded.data, updated_at=excluded.updated_at",
+                (name, data, now),
+            )
+        for story_id in touched:
+            _refresh_story(db, story_id, now)
+    return touched
+
+
+def _refresh_story(db: sqlite3.Connection, story_id: int, now: str) -> None:
+    """Recount a story from its members; its title is its earliest original's."""
+    row = db.execute(
+        "SELECT count(*) AS n, sum(cp.copy_id IS NULL) AS originals, count(DISTINCT c.outlet) AS outlets,"
+        " min(c.published) AS first, max(c.published) AS last"
+        " FROM story_articles sa JOIN current_articles c ON c.article_id = sa.article_id"
+        " LEFT JOIN copies cp ON cp.copy_id = sa.article_id WHERE sa.story_id=?",
+        (story_id,),
+    ).fetchone()
+    title = db.execute(
+        "SELECT c.title FROM story_articles sa JOIN current_articles c ON c.article_id = sa.article_id"
+        " LEFT JOIN copies cp ON cp.copy_id = sa.article_id WHERE sa.story_id=? AND c.title IS NOT NULL"
+        " ORDER BY cp.copy_id IS NOT NULL, c.published IS NULL, c.published, c.article_id LIMIT 1",
+        (story_id,),
+    ).fetchone()
+    db.execute(
+        "UPDATE stories SET title=?, first_published=?, last_published=?, articles=?, originals=?, outlets=?,"
+        " updated_at=? WHERE id=?",
+        (title[0] if title else None, row["first"], row["last"], row["n"] or 0, row["originals"] or 0,
+         row["outlets"] or 0, now, story_id),
+    )
+
+
+def _delete_groups(db: sqlite3.Connection, story_id: int) -> None:
+    db.execute(
+        "DELETE FROM claim_group_members WHERE group_id IN (SELECT id FROM claim_groups WHERE story_id=?)",
+        (story_id,),
+    )
+    db.execute("DELETE FROM claim_groups WHERE story_id=?", (story_id,))
+
+
+def replace_claim_groups(db: sqlite3.Connection, story_id: int, groups: Sequence[NewClaimGroup]) -> None:
+    """The story's claim groups, replacing those it had (one transaction)."""
+    with db:
+        _delete_groups(db, story_id)
+        for g in groups:
+            members = [(c, "asserts") for c in g.asserts] + [(c, "denies") for c in g.denies]
+            if not members:
+                continue
+            gid = min(c for c, _ in members)
+            # a claim left over in another story's group (its article moved) is taken over
+            db.executemany("DELETE FROM claim_group_members WHERE claim_id=?", [(c,) for c, _ in members])
+            db.execute("DELETE FROM claim_groups WHERE id=?", (gid,))
+            db.execute(
+                "INSERT INTO claim_groups(id, story_id, label, reports, denials, independent_origins, origins,"
+                " relayed_by, first_seen, circular) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (gid, story_id, g.label, len(g.asserts), len(g.denies), g.independent_origins,
+                 json.dumps(g.origins), json.dumps(g.relayed_by), g.first_seen, int(g.circular)),
+            )
+            db.executemany(
+                "INSERT INTO claim_group_members(claim_id, group_id, role) VALUES (?,?,?)",
+                [(c, gid, role) for c, role in members],
+            )
+        n = db.execute("SELECT count(*) FROM claim_groups WHERE story_id=?", (story_id,)).fetchone()[0]
+        db.execute("UPDATE stories SET claim_groups=? WHERE id=?", (n, story_id))
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _story(r: sqlite3.Row) -> StoryRow:
+    return StoryRow(
+        id=r["id"], title=r["title"], first_published=r["first_published"], last_published=r["last_published"],
+        articles=r["articles"], originals=r["originals"], outlets=r["outlets"], claim_groups=r["claim_groups"],
+        merged_into=r["merged_into"],
+    )
+
+
+def resolve_story(db: sqlite3.Connection, story_id: int) -> int:
+    """The live story a (possibly merged) story id now belongs to."""
+    seen = set()
+    while True:
+        row = db.execute("SELECT merged_into FROM stories WHERE id=?", (story_id,)).fetchone()
+        if row is None:
+            raise QueryError(f"no story with id {story_id}", reason="not-found")
+        if row[0] is None or story_id in seen:
+            return story_id
+        seen.add(story_id)
+        story_id = int(row[0])
+
+
+def get_story(db: sqlite3.Connection, story_id: int) -> StoryRow:
+    sid = resolve_story(db, story_id)
+    return _story(db.execute("SELECT * FROM stories WHERE id=?", (sid,)).fetchone())
+
+
+def list_stories(
+    db: sqlite3.Connection,
+    *,
+    query: str = "",
+    since: str | None = None,
+    until: str | None = None,
+    source: str | None = None,
+    min_articles: int = 1,
+    limit: int = 20,
+    offset: int = 0,
+) -> list[StoryRow]:
+    """Live stories, latest news first; ``query`` (FTS5) keeps stories with a matching article,
+    ``source`` those citing someone whose name contains it, and dates those with news in
+    that range."""
+    where = ["s.merged_into IS NULL", "s.articles >= ?"]
+    params: list[Any] = [min_articles]
+    if source:
+        sql, extra = source_filter(source)
+        where.append(sql)
+        params += extra
+    if query.strip():
+        where.append(
+            "s.id IN (SELECT sa.story_id FROM article_search JOIN story_articles sa"
+            " ON sa.article_id = article_search.rowid WHERE article_search MATCH ?)"
+        )
+        params.append(query)
+    if since:
+        where.append("s.last_published >= ?")
+        params.append(since)
+    if until:
+        where.append("s.first_published <= ?")
+        params.append(until + "\uffff" if len(until) == 10 else until)
+    sql = (
+        "SELECT s.* FROM stories s WHERE " + " AND ".join(where)
+        + " ORDER BY s.last_published IS NULL, s.last_published DESC, s.articles DESC, s.id LIMIT ? OFFSET ?"
+    )
+    try:
+        rows = db.execute(sql, (*params, limit, offset)).fetchall()
+    except sqlite3.OperationalError as exc:
+        raise QueryError(
+            f"cannot search stories for {query!r}: {exc}. Put phrases in double quotes and use AND, OR, NOT"
+            " between words (FTS5 syntax)"
+        ) from exc
+    return [_story(r) for r in rows]
+
+
+def story_article_ids(db: sqlite3.Connection, story_id: int) -> list[int]:
+    """The story's articles, by publication date (undated last), then id."""
+    return [
+        int(r[0])
+        for r in db.execute(
+            "SELECT sa.article_id FROM story_articles sa JOIN current_articles c ON c.article_id = sa.article_id"
+            " WHERE sa.story_id=? ORDER BY c.published IS NULL, c.published, sa.article_id",
+            (story_id,),
+        )
+    ]
+
+
+def story_of(db: sqlite3.Connection, article_id: int) -> int | None:
+    row = db.execute("SELECT story_id FROM story_articles WHERE article_id=?", (article_id,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def copies(db: sqlite3.Connection, article_ids: Iterable[int] | None = None) -> dict[int, CopyRow]:
+    """Copy rows (copy id -> row), for some articles (as copies or as originals) or all."""
+    if article_ids is None:
+        rows = db.execute("SELECT * FROM copies").fetchall()
+    else:
+        ids = list(dict.fromkeys(article_ids))
+        rows = []
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            rows += db.execute(
+                f"SELECT * FROM copies WHERE copy_id IN ({marks}) OR original_id IN ({marks})",  # noqa: S608
+                (*part, *part),
+            ).fetchall()
+    return {
+        int(r["copy_id"]): CopyRow(int(r["copy_id"]), int(r["original_id"]), float(r["similarity"]),
+                                   json.loads(r["evidence"]))
+        for r in rows
+    }
+
+
+def claim_groups(
+    db: sqlite3.Connection,
+    *,
+    story_id: int | None = None,
+    circular: bool | None = None,
+    members: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[ClaimGroupRow]:
+    """Claim groups, most reported first."""
+    where, params = [], []  # type: tuple[list[str], list[Any]]
+    if story_id is not None:
+        where.append("story_id = ?")
+        params.append(resolve_story(db, story_id))
+    if circular is not None:
+        where.append("circular = ?")
+        params.append(int(circular))
+    sql = "SELECT * FROM claim_groups" + (" WHERE " + " AND ".join(where) if where else "")
+    sql += " ORDER BY reports + denials DESC, id LIMIT ? OFFSET ?"
+    out = []
+    for r in db.execute(sql, (*params, limit, offset)).fetchall():
+        g = ClaimGroupRow(
+            id=r["id"], story_id=r["story_id"], label=r["label"], reports=r["reports"], denials=r["denials"],
+            independent_origins=r["independent_origins"], origins=json.loads(r["origins"]),
+            relayed_by=json.loads(r["relayed_by"]), first_seen=r["first_seen"], circular=bool(r["circular"]),
+        )
+        if members:
+            g.members = [
+                (int(m[0]), str(m[1]))
+                for m in db.execute(
+                    "SELECT claim_id, role FROM claim_group_members WHERE group_id=? ORDER BY claim_id", (g.id,)
+                )
+            ]
+        out.append(g)
+    return out
+
+
+def group_of_claims(db: sqlite3.Connection, claim_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+    """claim id -> (group id, role) for the claims that are in a group."""
+    out: dict[int, tuple[int, str]] = {}
+    ids = list(claim_ids)
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        marks = ",".join("?" * len(part))
+        for r in db.execute(
+            f"SELECT claim_id, group_id, role FROM claim_group_members WHERE claim_id IN ({marks})",  # noqa: S608
+            part,
+        ):
+            out[int(r[0])] = (int(r[1]), str(r[2]))
+    return out
+
+
+def source_filter(term: str) -> tuple[str, list[str]]:
+    """SQL and parameters matching stories whose claims cite ``term`` (for list filters)."""
+    return (
+        "s.id IN (SELECT sa.story_id FROM claim_sources cs JOIN claims c ON c.id = cs.claim_id"
+        " JOIN articles a ON a.current_revision_id = c.revision_id JOIN story_articles sa ON sa.article_id = a.id"
+        " WHERE cs.name LIKE ? ESCAPE '\\')",
+        [like_contains(term)],
+    )
