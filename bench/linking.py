@@ -1,12 +1,15 @@
-"""Linking benchmark: syndicated copies (CopyIndex) and stories (StoryClusterer).
+"""Linking benchmark: syndicated copies (CopyIndex), stories (StoryClusterer), and claim
+groups with their provenance (bench/linking_claims.py).
 
 Run from the project root::
 
-    nice -n 19 python bench/linking.py [--sizes 1000,10000] [--seed 0] [--no-stories] [--json PATH]
+    nice -n 19 python bench/linking.py [--sizes 1000,10000] [--seed 0] [--no-stories] [--claims N] [--json PATH]
 
 (a) The shipped sample corpus (src/newstrace/sample/pages, extracted with newstrace.extract,
 added in date order): copy -> original pairs scored against gold ``copies`` (precision,
-recall, F1), stories scored B-cubed against gold ``stories``.
+recall, F1), stories scored B-cubed against gold ``stories``; then claim groups (B-cubed),
+independent origins, the circular flag, denials and figures against the gold written for the
+sample, and claim groups on N synthetic articles run through the claims stage.
 
 (b) A synthetic corpus (newstrace.link.synthetic) at each size in ``--sizes``: the same two
 scores against its truth, seconds per article over the last 1,000 articles added (copy
@@ -154,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1000,10000", help="synthetic corpus sizes (100000 takes minutes)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-stories", action="store_true", help="time and score the copy index only")
+    ap.add_argument("--claims", type=int, default=200, metavar="N",
+                    help="claim groups, provenance, denials and figures on the sample corpus and on N synthetic "
+                         "articles through the claims stage (bench/linking_claims.py; 0 skips the synthetic part, "
+                         "-1 skips claim groups)")
     ap.add_argument("--json", type=Path, help="write the numbers here")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -166,6 +173,14 @@ def main(argv: list[str] | None = None) -> int:
     table.add_row("copies (pairs)", *_prf(sample["copies"]))
     table.add_row("stories (B-cubed)", *_prf(sample["stories"]))
     console.print(table)
+
+    claim_groups = None
+    if args.claims >= 0:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from linking_claims import print_claim_groups, run_claim_groups
+
+        claim_groups = run_claim_groups(synthetic=args.claims, seed=args.seed)
+        print_claim_groups(claim_groups, console)
 
     results = []
     for size in sizes:
@@ -189,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     console.print(table)
     if args.json:
-        args.json.write_text(json.dumps({"sample": sample, "synthetic": results, "seed": args.seed}, indent=2) + "\n")
+        args.json.write_text(json.dumps({"sample": sample, "claim_groups": claim_groups, "synthetic": results, "seed": args.seed}, indent=2) + "\n")
     return 0
 
 

@@ -163,12 +163,12 @@ def _print_timeline(rows: list[dict[str, Any]]) -> None:
 def _print_groups(groups: list[Any], claims: dict[int, Any]) -> None:
     shown = groups
     t = Table(title=f"{len(shown)} claim group(s): claims reported more than once, or denied")
-    for col in ("group", "reports", "denials", "independent origins", "origins", "first seen", "claim"):
+    for col in ("group", "reports", "independent origins", "origins", "denied by", "first seen", "claim"):
         t.add_column(col, overflow="fold")
     for g in shown:
         flag = Text(f"{g.independent_origins}") + (Text(" circular", style="bold red") if g.circular else Text(""))
-        t.add_row(str(g.id), str(g.reports), str(g.denials), flag, Text("; ".join(g.origins)), g.first_seen or "",
-                  Text(g.label))
+        t.add_row(str(g.id), str(g.reports), flag, Text("; ".join(g.origins)), Text("; ".join(g.denied_by)),
+                  g.first_seen or "", Text(g.label))
     out.print(t)
     for g in shown:
         for cid, role in g.members:

@@ -207,7 +207,7 @@ def regroup(store: Store, story_id: int) -> None:
         first = (grp.members or grp.denials)[0]
         out.append(
             NewClaimGroup(
-                label=content_text(g.claims[first[0]][first[1]].claim),
+                label=prov.label or content_text(g.claims[first[0]][first[1]].claim),
                 independent_origins=prov.independent_origins,
                 origins=list(prov.origins),
                 relayed_by=list(prov.relayed_by),
@@ -215,6 +215,7 @@ def regroup(store: Store, story_id: int) -> None:
                 circular=prov.circular,
                 asserts=[g.claims[a][c].id for a, c in grp.members],
                 denies=[g.claims[a][c].id for a, c in grp.denials],
+                denied_by=list(prov.denied_by),
             )
         )
     store.replace_claim_groups(story_id, out)

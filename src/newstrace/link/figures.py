@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from newstrace.analyse.quantities import same_quantity
+from newstrace.analyse.quantities import _key, find_quantities, same_quantity
 from newstrace.link.claimgroups import _STOP, stem
 from newstrace.models import Article, Claim, Quantity
 
@@ -24,6 +24,9 @@ from newstrace.models import Article, Claim, Quantity
 MIN_REPORTS = 2
 #: Words after a number read as its context.
 CONTEXT_WORDS = 8
+#: Longest attribution sentence (source, cue, content) scanned for quantities outside the
+#: content, in characters.
+SENTENCE_CHARS = 400
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
@@ -67,17 +70,57 @@ def _context(text: str, q: Quantity, offset: int) -> set[str]:
     return {stem(w) for w in after if w.lower() not in _STOP and len(w) > 2} - counted
 
 
+def _claim_quantities(claim: Claim, text: str) -> list[tuple[Quantity, set[str]]]:
+    """The claim's quantities with their context words, plus the counted quantities of its
+    attribution sentence outside its content: "reading out the association's count: 296
+    people, in 131 households, who say they left their homes" attributes "296 people" to the
+    claim's source though the content is only "they left their homes"."""
+    out = []
+    for q in claim.quantities:
+        if not q.counted:
+            continue
+        # the content span holding the quantity, for its context words
+        span = next((s for s in claim.content if s.start <= q.start and q.end <= s.end), None)
+        out.append((q, _context(span.text, q, span.start) if span else set()))
+    if not claim.content or not text:
+        return out
+    starts = [claim.cue.start, *(c.start for c in claim.content)]
+    if claim.source is not None:
+        starts.append(claim.source.start)
+    lo = max(0, min(starts))
+    hi = max(c.end for c in claim.content)
+    if hi - lo > SENTENCE_CHARS or "\n\n" in text[lo:hi]:
+        return out
+    lo = max(text.rfind(". ", 0, lo) + 2, text.rfind("\n\n", 0, lo) + 2, lo - SENTENCE_CHARS // 2, 0)
+    window = text[lo:hi]
+    if "\n\n" in window:
+        return out
+    for q in find_quantities(window):
+        q.start += lo
+        q.end += lo
+        if not q.counted or any(c.start <= q.start < c.end for c in claim.content):
+            continue
+        if any(o.start <= q.start < o.end for o, _ in out):
+            continue
+        out.append((q, _context(window, q, lo)))
+    return out
+
+
+def _specific(q: Quantity) -> bool:
+    """A counted phrase that names a measure of a substance ("tonnes of ammonia") says what
+    is counted well enough without context words; "people" or "tonnes" alone do not."""
+    return len(_key(q.counted or "")) >= 2
+
+
 def figures(claims_with_meta: Iterable[tuple[int, int, Claim, Article]]) -> list[Figure]:
     """``claims_with_meta``: ``(article_id, claim_index, claim, article)`` for the claims of
     one story. Returns the figures, most reported first."""
     mentions: list[_Mention] = []
+    texts: dict[int, str] = {}
     for aid, ci, claim, art in claims_with_meta:
-        for q in claim.quantities:
-            if not q.counted:
-                continue
-            # the content span holding the quantity, for its context words
-            span = next((s for s in claim.content if s.start <= q.start and q.end <= s.end), None)
-            ctx = _context(span.text, q, span.start) if span else set()
+        if aid not in texts:
+            texts[aid] = art.text
+        for q, ctx in _claim_quantities(claim, texts[aid]):
             src = (claim.source.entity or claim.source.text) if claim.source else None
             mentions.append(
                 _Mention(
@@ -103,7 +146,7 @@ def figures(claims_with_meta: Iterable[tuple[int, int, Claim, Article]]) -> list
             b = mentions[j]
             if not same_quantity(a.q, b.q):
                 continue
-            if a.claim_key == b.claim_key or (a.context & b.context):
+            if a.claim_key == b.claim_key or (a.context & b.context) or _specific(a.q):
                 parent[find(i)] = find(j)
     groups: dict[int, list[_Mention]] = {}
     for i, m in enumerate(mentions):

@@ -59,6 +59,8 @@ class ClaimGroupRow:
     relayed_by: list[str]
     first_seen: str | None
     circular: bool
+    #: sources denying the claim
+    denied_by: list[str] = field(default_factory=list)
     #: (claim id, role) pairs, role "asserts" or "denies"; filled on request
     members: list[tuple[int, str]] = field(default_factory=list)
 
@@ -96,6 +98,7 @@ class NewClaimGroup:
     circular: bool
     asserts: list[int]
     denies: list[int]
+    denied_by: list[str] = field(default_factory=list)
 
 
 def pending(db: sqlite3.Connection, limit: int) -> list[tuple[int, int, str | None]]:
@@ -237,9 +240,10 @@ def replace_claim_groups(db: sqlite3.Connection, story_id: int, groups: Sequence
             db.execute("DELETE FROM claim_groups WHERE id=?", (gid,))
             db.execute(
                 "INSERT INTO claim_groups(id, story_id, label, reports, denials, independent_origins, origins,"
-                " relayed_by, first_seen, circular) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                " relayed_by, denied_by, first_seen, circular) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (gid, story_id, g.label, len(g.asserts), len(g.denies), g.independent_origins,
-                 json.dumps(g.origins), json.dumps(g.relayed_by), g.first_seen, int(g.circular)),
+                 json.dumps(g.origins), json.dumps(g.relayed_by), json.dumps(g.denied_by), g.first_seen,
+                 int(g.circular)),
             )
             db.executemany(
                 "INSERT INTO claim_group_members(claim_id, group_id, role) VALUES (?,?,?)",
@@ -387,6 +391,7 @@ def claim_groups(
             id=r["id"], story_id=r["story_id"], label=r["label"], reports=r["reports"], denials=r["denials"],
             independent_origins=r["independent_origins"], origins=json.loads(r["origins"]),
             relayed_by=json.loads(r["relayed_by"]), first_seen=r["first_seen"], circular=bool(r["circular"]),
+            denied_by=json.loads(r["denied_by"]),
         )
         if members:
             g.members = [

@@ -69,6 +69,7 @@ CREATE TABLE IF NOT EXISTS claim_groups (
     independent_origins INTEGER NOT NULL,
     origins             TEXT NOT NULL DEFAULT '[]',
     relayed_by          TEXT NOT NULL DEFAULT '[]',
+    denied_by           TEXT NOT NULL DEFAULT '[]',
     first_seen          TEXT,
     circular            INTEGER NOT NULL DEFAULT 0
 );
