@@ -101,15 +101,25 @@ def gold_members(gold: dict, names: list[str], claims: dict[int, list]) -> dict[
     return out
 
 
-def run_claim_groups(synthetic: int = 200, seed: int = 0, verbose: bool = False) -> dict:
-    from newstrace.link import ClaimGrouper, CopyIndex, build_provenance, figures
+def _grouper(encoder: str | None):  # noqa: ANN202
+    from newstrace.link import ClaimGrouper
+
+    if not encoder:
+        return ClaimGrouper()
+    from newstrace.link.encoder import load_encoder
+
+    return ClaimGrouper(encoder=load_encoder(encoder).encode)
+
+
+def run_claim_groups(synthetic: int = 200, seed: int = 0, verbose: bool = False, encoder: str | None = None) -> dict:
+    from newstrace.link import CopyIndex, build_provenance, figures
 
     gold = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
     t0 = time.perf_counter()
     names, arts, claims = load_sample()
     t_extract = time.perf_counter() - t0
     order = sorted(arts, key=lambda d: (arts[d].published or "", names[d]))
-    grouper, copies = ClaimGrouper(), CopyIndex()
+    grouper, copies = _grouper(encoder), CopyIndex()
     t0 = time.perf_counter()
     for d in order:
         copies.add_all(d, arts[d])
@@ -205,17 +215,17 @@ def run_claim_groups(synthetic: int = 200, seed: int = 0, verbose: bool = False)
                  content_text(claims[a][c])[:90]] for a, c in keys]})
         result["sample"]["dump"] = dump
     if synthetic:
-        result["synthetic"] = run_synthetic(synthetic, seed)
+        result["synthetic"] = run_synthetic(synthetic, seed, encoder)
     return result
 
 
-def run_synthetic(n: int, seed: int = 0) -> dict:
+def run_synthetic(n: int, seed: int = 0, encoder: str | None = None) -> dict:
     from newstrace.link import ClaimGrouper
     from newstrace.link.claimgroups import content_text
     from newstrace.link.synthetic import generate
 
     ex = _claims_extractor()
-    grouper = ClaimGrouper()
+    grouper = _grouper(encoder)
     gold: dict[tuple[int, int], int] = {}
     t0 = time.perf_counter()
     n_claims = 0
@@ -272,9 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", type=Path, help="write the numbers here")
     ap.add_argument("--verbose", action="store_true", help="print the predicted groups")
+    ap.add_argument("--encoder", help="group with sentence embeddings too (minilm; needs the embed extra)")
     args = ap.parse_args(argv)
     console = Console(width=200)
-    result = run_claim_groups(args.synthetic, args.seed, args.verbose)
+    result = run_claim_groups(args.synthetic, args.seed, args.verbose, args.encoder)
     print_claim_groups(result, console)
     if args.verbose:
         for grp in result["sample"]["dump"]:

@@ -108,8 +108,9 @@ def story(
     try:
         if format not in ("text", "json"):
             raise UsageError(f"--format must be text or json, not {format!r}")
-        with Store(_settings(db, None).db, readonly=True) as store:
-            view = story_view(store, story_id)
+        settings = _settings(db, None)
+        with Store(settings.db, readonly=True) as store:
+            view = story_view(store, story_id, settings=settings)
             claim_text = {sc.id: sc for sc in view.claims()}
     except NewstraceError as exc:
         _fail(exc)
@@ -227,8 +228,9 @@ def export_graph(
     try:
         if format not in ("graphml", "gexf", "json"):
             raise UsageError(f"--format must be graphml, gexf or json, not {format!r}")
-        with Store(_settings(db, None).db, readonly=True) as store:
-            g = graph(store, story_ids or None)
+        settings = _settings(db, None)
+        with Store(settings.db, readonly=True) as store:
+            g = graph(store, story_ids or None, settings=settings)
     except NewstraceError as exc:
         _fail(exc)
     text = (

@@ -45,6 +45,8 @@ class Settings:
     #: days of recent articles the copy finder keeps in memory: a copy published more than
     #: this long after its original is not found (syndication happens within days)
     copy_window_days: int = 30
+    #: sentence encoder used when grouping claims: "none", or "minilm" (needs the embed extra)
+    encoder: str = "none"
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -69,12 +69,16 @@ def link(
 ) -> LinkReport:
     """Link every pending article of the store; ``rebuild`` forgets all links first."""
     settings = settings or load_settings()
+    _encoder(settings)  # a missing extra fails here, before anything is written
     if rebuild:
         store.clear_links()
     index = _load(store, COPY_STATE, CopyIndex.from_bytes, CopyIndex)
     clusterer = _load(store, STORY_STATE, StoryClusterer.from_bytes, StoryClusterer)
     report = LinkReport()
     today = date.today().isoformat()
+    for story_id in store.stories_needing_regroup():  # left behind by a stopped run
+        regroup(store, story_id, settings=settings)
+        report.regrouped += 1
     while True:
         todo = store.pending_links(batch)
         if not todo:
@@ -99,8 +103,8 @@ def link(
         report.articles += len(todo)
         report.copies += sum(1 for rel in found.copies.values() if rel is not None)
         report.merged += len(found.merges)
-        for story_id in sorted(touched):
-            regroup(store, story_id)
+        for story_id in sorted(touched):  # marked in the store until done: a stop here resumes
+            regroup(store, story_id, settings=settings)
             report.regrouped += 1
     return report
 
@@ -161,7 +165,16 @@ class _Grouped:
     ids: dict[int, int]
 
 
-def _group_story(store: Store, story_id: int) -> _Grouped:
+def _encoder(settings: Settings) -> Callable[[list[str]], Any] | None:
+    """The sentence encoder the settings ask for (None for "none")."""
+    if settings.encoder in ("", "none"):
+        return None
+    from newstrace.link.encoder import load_encoder  # UsageError when the embed extra is missing
+
+    return load_encoder(settings.encoder).encode
+
+
+def _group_story(store: Store, story_id: int, settings: Settings | None = None) -> _Grouped:
     ids = store.story_articles(story_id)
     articles: dict[int, Article] = {}
     claims: dict[int, list[StoredClaim]] = {}
@@ -170,10 +183,15 @@ def _group_story(store: Store, story_id: int) -> _Grouped:
         claims[aid] = store.claims(article_id=aid, limit=1_000_000)
     copies = store.copies(ids)
     copies = {c: row for c, row in copies.items() if c in articles and row.original_id in articles}
-    grouper = ClaimGrouper()
+    encode = _encoder(settings or load_settings())
+    grouper = ClaimGrouper(encoder=encode)
+    vectors: Any = None
+    if encode is not None:  # one batch for the story's claims
+        texts = [content_text(sc.claim) or " " for aid in ids for sc in claims[aid]]
+        vectors = iter(encode(texts)) if texts else iter(())
     for aid in ids:
         for ci, sc in enumerate(claims[aid]):
-            grouper.add(aid, ci, sc.claim, articles[aid])
+            grouper.add(aid, ci, sc.claim, articles[aid], embedding=next(vectors) if vectors is not None else None)
     plain = {aid: [sc.claim for sc in cs] for aid, cs in claims.items()}
     graph = build_provenance(grouper, articles, plain, copies=_Roots(copies))
     idmap: dict[int, int] = {}
@@ -195,9 +213,9 @@ def _renumber(graph: ProvenanceGraph, idmap: dict[int, int]) -> None:
             attrs["group"] = idmap[attrs["group"]]
 
 
-def regroup(store: Store, story_id: int) -> None:
+def regroup(store: Store, story_id: int, *, settings: Settings | None = None) -> None:
     """Recompute and store the claim groups of one story."""
-    g = _group_story(store, story_id)
+    g = _group_story(store, story_id, settings)
     out = []
     for gid, grp in g.grouper.groups.items():
         # a claim printed once is not a group: only what several reports (or a denial) share
@@ -300,10 +318,11 @@ class StoryView:
         }
 
 
-def story_view(store: Store, story_id: int) -> StoryView:
-    """Read a story (a merged story's id leads to the story it joined)."""
+def story_view(store: Store, story_id: int, *, settings: Settings | None = None) -> StoryView:
+    """Read a story (a merged story's id leads to the story it joined). The graph is built
+    with the same settings (encoder) as the stored claim groups were."""
     story = store.story(story_id)
-    g = _group_story(store, story.id)
+    g = _group_story(store, story.id, settings)
     arts = [
         StoryArticle(aid, a.title, a.outlet, a.published, a.url,
                      g.copies[aid].original_id if aid in g.copies else None)
@@ -313,13 +332,16 @@ def story_view(store: Store, story_id: int) -> StoryView:
     return StoryView(story, arts, groups, g)
 
 
-def graph(store: Store, story_ids: Iterable[int] | None = None) -> ProvenanceGraph:
+def graph(
+    store: Store, story_ids: Iterable[int] | None = None, *, settings: Settings | None = None
+) -> ProvenanceGraph:
     """The provenance graph of some stories, or of every live story, as one graph."""
+    settings = settings or load_settings()
     if story_ids is None:
         story_ids = [s.id for s in _all_stories(store)]
     out = ProvenanceGraph()
     for sid in story_ids:
-        g = _group_story(store, store.story(sid).id).graph
+        g = _group_story(store, store.story(sid).id, settings).graph
         for nid, attrs in g.nodes.items():
             out.nodes.setdefault(nid, attrs)
         out.edges += g.edges

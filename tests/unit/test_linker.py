@@ -133,3 +133,32 @@ def test_python_api_names(store: Store) -> None:
     assert newstrace.link_articles(store).articles == 3
     assert newstrace.story_view(store, 1).story.id == 1
     assert len(newstrace.provenance_graph(store).nodes) > 0
+
+
+def test_a_run_stopped_before_regrouping_regroups_next_time(store: Store, monkeypatch) -> None:
+    import newstrace.linker as linker
+
+    real = linker.regroup
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(linker, "regroup", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        link(store)
+    assert store.count_pending_links() == 0 and store.claim_groups() == []
+    monkeypatch.setattr(linker, "regroup", real)
+    assert link(store).regrouped >= 1
+    assert len(store.claim_groups()) == 1 and store.stories_needing_regroup() == []
+
+
+def test_an_encoder_without_its_extra_fails_before_writing(store: Store) -> None:
+    from newstrace.config import load_settings
+    from newstrace.errors import UsageError
+    from newstrace.link.encoder import available
+
+    if available():
+        pytest.skip("the embed extra is installed here")
+    with pytest.raises(UsageError, match=r"newstrace\[embed\]"):
+        link(store, settings=load_settings(encoder="minilm"))
+    assert store.count_pending_links() == 3

@@ -384,6 +384,9 @@ class Store:
         """Write what linking found for a batch; returns the stories to regroup."""
         return links.save_batch(self.db, batch, _now())
 
+    def stories_needing_regroup(self) -> list[int]:
+        return links.needing_regroup(self.db)
+
     def clear_links(self) -> None:
         links.clear(self.db)
 

@@ -192,7 +192,15 @@ def save_batch(db: sqlite3.Connection, batch: LinkBatch, now: str) -> set[int]:
             )
         for story_id in touched:
             _refresh_story(db, story_id, now)
+            db.execute("UPDATE stories SET needs_regroup=1 WHERE id=?", (story_id,))
     return touched
+
+
+def needing_regroup(db: sqlite3.Connection) -> list[int]:
+    """Live stories whose claim groups are behind their membership (a run stopped between
+    saving a batch and regrouping)."""
+    return [int(r[0]) for r in db.execute(
+        "SELECT id FROM stories WHERE needs_regroup=1 AND merged_into IS NULL ORDER BY id")]
 
 
 def _refresh_story(db: sqlite3.Connection, story_id: int, now: str) -> None:
@@ -250,7 +258,7 @@ def replace_claim_groups(db: sqlite3.Connection, story_id: int, groups: Sequence
                 [(c, gid, role) for c, role in members],
             )
         n = db.execute("SELECT count(*) FROM claim_groups WHERE story_id=?", (story_id,)).fetchone()[0]
-        db.execute("UPDATE stories SET claim_groups=? WHERE id=?", (n, story_id))
+        db.execute("UPDATE stories SET claim_groups=?, needs_regroup=0 WHERE id=?", (n, story_id))
 
 
 # -- reading ------------------------------------------------------------------------------

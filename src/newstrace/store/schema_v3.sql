@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS stories (
     outlets         INTEGER NOT NULL DEFAULT 0,
     claim_groups    INTEGER NOT NULL DEFAULT 0,
     merged_into     INTEGER REFERENCES stories(id),
+    -- set when membership changed and the claim groups are not recomputed yet
+    needs_regroup   INTEGER NOT NULL DEFAULT 0,
     updated_at      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS stories_last ON stories(last_published);
