@@ -434,6 +434,7 @@ def demo(db: DbOption = None) -> None:
 
 # the commands over links (stories, story, link, export-graph) register themselves on `app`
 from newstrace import cli_links  # noqa: E402,F401
+from newstrace import cli_serve  # noqa: E402,F401
 
 
 def main() -> None:

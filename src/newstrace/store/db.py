@@ -24,9 +24,11 @@ from newstrace.store import links
 from newstrace.store.claims import StoredClaim, insert_claims, like_contains, query_claims
 from newstrace.store.links import ClaimGroupRow, CopyRow, LinkBatch, NewClaimGroup, StoryRow
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Ordered migrations: (version it brings the store to, SQL resource in this package).
-MIGRATIONS: list[tuple[int, str]] = [(1, "schema.sql"), (2, "schema_v2.sql"), (3, "schema_v3.sql")]
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, "schema.sql"), (2, "schema_v2.sql"), (3, "schema_v3.sql"), (4, "schema_v4.sql")
+]
 
 AddStatus = Literal["added", "revised", "unchanged"]
 

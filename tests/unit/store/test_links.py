@@ -9,6 +9,7 @@ import pytest
 from newstrace.errors import QueryError
 from newstrace.models import Article, Claim, SourceRef, Span
 from newstrace.store import Store
+from newstrace.store.db import SCHEMA_VERSION
 from newstrace.store.links import LinkBatch, NewClaimGroup
 
 
@@ -149,4 +150,4 @@ def test_a_version_2_store_is_migrated(tmp_path) -> None:
     with Store(path) as s:
         assert s.count_pending_links() == 1
         assert s.get(1).article.title == "Story 1"
-        assert s.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "3"
+        assert s.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
