@@ -24,10 +24,10 @@ from newstrace.store import links
 from newstrace.store.claims import StoredClaim, insert_claims, like_contains, query_claims
 from newstrace.store.links import ClaimGroupRow, CopyRow, LinkBatch, NewClaimGroup, StoryRow
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Ordered migrations: (version it brings the store to, SQL resource in this package).
 MIGRATIONS: list[tuple[int, str]] = [
-    (1, "schema.sql"), (2, "schema_v2.sql"), (3, "schema_v3.sql"), (4, "schema_v4.sql")
+    (1, "schema.sql"), (2, "schema_v2.sql"), (3, "schema_v3.sql"), (4, "schema_v4.sql"), (5, "schema_v5.sql"),
 ]
 
 AddStatus = Literal["added", "revised", "unchanged"]
