@@ -32,6 +32,12 @@ MIGRATIONS: list[tuple[int, str]] = [
 
 AddStatus = Literal["added", "revised", "unchanged"]
 
+#: A search with no filters ranks at most this many matches, the most recently added (see
+#: :meth:`Store.search_ranked`): bm25 over every match of a very common word is linear in
+#: the store (100 ms and more at 100,000 articles).
+SEARCH_RANK_CAP = 10_000
+_SNIPPET = "snippet(article_search, 1, '\x02', '\x03', ' … ', 24)"
+
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -67,6 +73,16 @@ class SearchHit:
     authors: list[str]
     snippet: str
     rank: float
+
+
+@dataclass(frozen=True)
+class SearchRanking:
+    """One page of search results as article ids, best first, with their bm25 ranks (0.0
+    without a query); ``cut``: only the most recently added matches were ranked."""
+
+    ids: list[int]
+    ranks: list[float]
+    cut: bool = False
 
 
 @dataclass
@@ -324,7 +340,9 @@ class Store:
             sql += " WHERE resolved_at IS NULL"
         return [dict(r) for r in self.db.execute(sql + " ORDER BY last_seen DESC, id DESC")]
 
-    def get(self, article_id: int) -> StoredArticle:
+    def get(self, article_id: int, *, claims: list[StoredClaim] | None = None) -> StoredArticle:
+        """An article with its current revision, revisions, links and claims. ``claims``: its
+        claims already read (:meth:`claims` with ``article_id``), not to read them twice."""
         row = self.db.execute("SELECT * FROM current_articles WHERE article_id=?", (article_id,)).fetchone()
         if row is None:
             raise QueryError(f"no article with id {article_id}", reason="not-found")
@@ -337,7 +355,9 @@ class Store:
             (article_id,),
         ).fetchall()
         article = _article_from_row(row, [Caption(c["text"], c["credit"]) for c in caps])
-        article.claims = [sc.claim for sc in query_claims(self.db, article_id=article_id, limit=100_000)]
+        if claims is None:
+            claims = query_claims(self.db, article_id=article_id, limit=100_000)
+        article.claims = [sc.claim for sc in claims]
         copy_of = self.db.execute("SELECT original_id FROM copies WHERE copy_id=?", (article_id,)).fetchone()
         return StoredArticle(
             id=article_id,
@@ -445,55 +465,191 @@ class Store:
         until: str | None = None,
         limit: int = 20,
         offset: int = 0,
+        rank_cap: int | None = None,
     ) -> list[SearchHit]:
-        """Full-text search (SQLite FTS5 syntax) with filters; newest first when no query."""
-        where, params = [], []  # type: tuple[list[str], list[Any]]
-        if query.strip():
-            where.append("article_search MATCH ?")
-            params.append(query)
-        if outlet:
-            where.append("c.outlet = ? COLLATE NOCASE")
-            params.append(outlet)
-        if author:
-            where.append(
-                "EXISTS (SELECT 1 FROM revision_authors ra WHERE ra.revision_id=c.revision_id"
-                " AND ra.name LIKE ? ESCAPE '\\')"
-            )
-            params.append(like_contains(author))
-        if since:
-            where.append("c.published >= ?")
-            params.append(since)
-        if until:
-            where.append("c.published <= ?")
-            params.append(until)
-        if query.strip():
-            sql = (
-                "SELECT c.article_id, c.title, c.outlet, c.published, c.authors,"
-                " snippet(article_search, 1, '\x02', '\x03', ' … ', 24) AS snip, bm25(article_search) AS rank"
-                " FROM article_search JOIN current_articles c ON c.article_id = article_search.rowid"
-            )
-            order = " ORDER BY rank"
-        else:
-            sql = (
-                "SELECT c.article_id, c.title, c.outlet, c.published, c.authors,"
-                " substr(c.text, 1, 200) AS snip, 0.0 AS rank FROM current_articles c"
-            )
-            order = " ORDER BY c.published IS NULL, c.published DESC, c.article_id DESC"
-        sql += (" WHERE " + " AND ".join(where) if where else "") + order + " LIMIT ? OFFSET ?"
+        """Full-text search (SQLite FTS5 syntax) with filters, best match (bm25) first, ties
+        by article id; newest first when no query. ``rank_cap``: see :meth:`search_ranked`."""
+        ranked = self.search_ranked(query, outlet=outlet, author=author, since=since, until=until,
+                                    limit=limit, offset=offset, rank_cap=rank_cap)
+        return self.search_hits(query, ranked.ids, ranked.ranks)
+
+    def search_ranked(
+        self,
+        query: str = "",
+        *,
+        outlet: str | None = None,
+        author: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        rank_cap: int | None = None,
+    ) -> SearchRanking:
+        """The ids of one page of :meth:`search` (and their bm25 ranks), without reading the
+        articles or making snippets: ranked from the full-text index alone when there are no
+        filters, joined to the current revisions only when there are.
+
+        Ranking costs time linear in the matches (bm25 reads each one's hits). A query with
+        no filters that matches more than ``rank_cap`` articles (a very common word) ranks
+        only the ``rank_cap`` most recently added of them (highest article ids) and says so
+        (``cut``): older matches are left out even where bm25 would have put them first (for
+        a word in over half the articles bm25's weight is near zero and the order means
+        little; for one in 10 to 50% of them it still does). With filters, every match
+        that passes them is ranked. ``rank_cap`` None: ``SEARCH_RANK_CAP``;
+        0: rank every match.
+        """
+        where, params = _search_filters(outlet, author, since, until)
+        cut = False
         try:
-            rows = self.db.execute(sql, (*params, limit, offset)).fetchall()
+            if not query.strip():
+                rows = self._newest(where, params, limit, offset)
+            elif where:
+                rows = self.db.execute(
+                    "SELECT s.rowid, bm25(article_search) AS r FROM article_search s"  # noqa: S608
+                    " JOIN current_articles c ON c.article_id = s.rowid WHERE article_search MATCH ? AND "
+                    + " AND ".join(where) + " ORDER BY r, s.rowid LIMIT ? OFFSET ?",
+                    (query, *params, limit, offset),
+                ).fetchall()
+            else:
+                floor = 0
+                rank_cap = SEARCH_RANK_CAP if rank_cap is None else rank_cap
+                if rank_cap > 0:
+                    row = self.db.execute(
+                        "SELECT rowid FROM article_search WHERE article_search MATCH ?"
+                        " ORDER BY rowid DESC LIMIT 1 OFFSET ?", (query, rank_cap),
+                    ).fetchone()
+                    if row is not None:
+                        floor, cut = int(row[0]), True
+                rows = self.db.execute(
+                    "SELECT rowid, bm25(article_search) AS r FROM article_search"
+                    " WHERE article_search MATCH ? AND rowid > ? ORDER BY r, rowid LIMIT ? OFFSET ?",
+                    (query, floor, limit, offset),
+                ).fetchall()
         except sqlite3.OperationalError as exc:
-            raise QueryError(
-                f"cannot search for {query!r}: {exc}. Put phrases in double quotes and use AND, OR, NOT"
-                " between words (FTS5 syntax)"
-            ) from exc
+            raise _bad_query(query, exc) from exc
+        return SearchRanking([int(r[0]) for r in rows], [float(r[1]) for r in rows], cut)
+
+    def _newest(self, where: list[str], params: list[Any], limit: int, offset: int) -> list[Any]:
+        """Articles passing the filters, newest first (dated ones by date, then id; undated
+        ones last, by id), as (id, 0.0): the dated ones read in date order off the index on
+        revisions(published) instead of sorting every article."""
+        filters = "".join(" AND " + w for w in where)
+        dated = self.db.execute(
+            "SELECT c.article_id, 0.0 FROM current_articles c WHERE c.published IS NOT NULL"  # noqa: S608
+            + filters + " ORDER BY c.published DESC, c.article_id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        if len(dated) == limit:
+            return dated
+        if dated:
+            skip = 0
+        else:  # past the dated ones: how many there are says where the undated ones start
+            n = self.db.execute(
+                "SELECT count(*) FROM current_articles c WHERE c.published IS NOT NULL" + filters,  # noqa: S608
+                params,
+            ).fetchone()[0]
+            skip = max(0, offset - int(n))
+        undated = self.db.execute(
+            "SELECT c.article_id, 0.0 FROM current_articles c WHERE c.published IS NULL"  # noqa: S608
+            + filters + " ORDER BY c.article_id DESC LIMIT ? OFFSET ?",
+            (*params, limit - len(dated), skip),
+        ).fetchall()
+        return dated + undated
+
+    def search_matches(
+        self,
+        query: str = "",
+        *,
+        outlet: str | None = None,
+        author: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 1000,
+    ) -> list[int]:
+        """Up to ``limit`` ids of articles that :meth:`search` finds, unranked: the most
+        recently added first (newest by date when no query). Cheap (no bm25, no snippets):
+        what facets and counts are made from."""
+        if not query.strip():
+            return self.search_ranked("", outlet=outlet, author=author, since=since, until=until, limit=limit).ids
+        where, params = _search_filters(outlet, author, since, until)
+        if where:
+            sql = ("SELECT s.rowid AS id FROM article_search s JOIN current_articles c ON c.article_id = s.rowid"
+                   " WHERE article_search MATCH ? AND " + " AND ".join(where) + " ORDER BY s.rowid DESC LIMIT ?")
+        else:
+            sql = "SELECT rowid AS id FROM article_search WHERE article_search MATCH ? ORDER BY rowid DESC LIMIT ?"
+        try:  # one JSON array, not a row per id: fetching rows one by one is slow under load
+            found = self.db.execute(
+                f"SELECT json_group_array(id) FROM ({sql})", (query, *params, limit)  # noqa: S608
+            ).fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            raise _bad_query(query, exc) from exc
+        return [int(i) for i in json.loads(found or "[]")]
+
+    def search_hits(self, query: str, ids: list[int], ranks: list[float] | None = None) -> list[SearchHit]:
+        """Search hits for these article ids, in this order: title, outlet, date, authors and a
+        snippet (the query's words marked with \\x02 and \\x03; the text's start when no query).
+        Ids no longer in the store are left out."""
+        if not ids:
+            return []
+        ranks = ranks if ranks is not None else [0.0] * len(ids)
+        id_json = json.dumps(ids)
+        try:
+            rows = {
+                int(r["article_id"]): r
+                for r in self.db.execute(
+                    "SELECT article_id, title, outlet, published, authors, substr(text, 1, 200) AS start"
+                    " FROM current_articles WHERE article_id IN (SELECT value FROM json_each(?))", (id_json,))
+            }
+            snips: dict[int, str] = {}
+            if query.strip():
+                snips = {
+                    int(r[0]): r[1] or ""
+                    for r in self.db.execute(
+                        f"SELECT rowid, {_SNIPPET} FROM article_search WHERE article_search MATCH ?"  # noqa: S608
+                        " AND rowid IN (SELECT value FROM json_each(?))", (query, id_json))
+                }
+        except sqlite3.OperationalError as exc:
+            raise _bad_query(query, exc) from exc
         return [
             SearchHit(
-                article_id=r["article_id"], title=r["title"], outlet=r["outlet"], published=r["published"],
-                authors=json.loads(r["authors"]), snippet=r["snip"] or "", rank=float(r["rank"]),
+                article_id=i, title=rows[i]["title"], outlet=rows[i]["outlet"], published=rows[i]["published"],
+                authors=json.loads(rows[i]["authors"]),
+                snippet=snips.get(i, "") if query.strip() else rows[i]["start"] or "", rank=rank,
             )
-            for r in rows
+            for i, rank in zip(ids, ranks, strict=True)
+            if i in rows
         ]
+
+
+def _search_filters(
+    outlet: str | None, author: str | None, since: str | None, until: str | None
+) -> tuple[list[str], list[Any]]:
+    """SQL conditions on ``current_articles c`` for the search filters, and their parameters."""
+    where: list[str] = []
+    params: list[Any] = []
+    if outlet:
+        where.append("c.outlet = ? COLLATE NOCASE")
+        params.append(outlet)
+    if author:
+        where.append(
+            "EXISTS (SELECT 1 FROM revision_authors ra WHERE ra.revision_id=c.revision_id"
+            " AND ra.name LIKE ? ESCAPE '\\')"
+        )
+        params.append(like_contains(author))
+    if since:
+        where.append("c.published >= ?")
+        params.append(since)
+    if until:
+        where.append("c.published <= ?")
+        params.append(until)
+    return where, params
+
+
+def _bad_query(query: str, exc: sqlite3.OperationalError) -> QueryError:
+    return QueryError(
+        f"cannot search for {query!r}: {exc}. Put phrases in double quotes and use AND, OR, NOT"
+        " between words (FTS5 syntax)"
+    )
 
 
 def _email_for(name: str, emails: list[str]) -> str | None:

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from newstrace.store import Store
+from newstrace.store import db as store_db
 from newstrace.web import services
 from newstrace.web.app import SafeJSONResponse, WebContext, error_response, get_ctx, safe_json
 from newstrace.web.security import CSRF_FIELD, CSRF_HEADER, csrf_token_for, set_csrf_cookie
@@ -44,6 +45,14 @@ class Page(BaseModel):
     limit: int
     offset: int
     next: str | None = Field(description="URL (path and query) of the next page, or null on the last page")
+
+
+class SearchPage(Page):
+    cut: bool = Field(
+        False, description="true when the query (with no filters) matched more than "
+        f"{store_db.SEARCH_RANK_CAP:,} articles and only the {store_db.SEARCH_RANK_CAP:,} most recently added"
+        " of them were ranked",
+    )
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -277,7 +286,7 @@ def claim_group(group_id: GroupId, ctx: Ctx) -> dict[str, Any]:
 # -- search ------------------------------------------------------------------------------------
 
 
-@router.get("/search", response_model=Page, summary="Full-text search over articles")
+@router.get("/search", response_model=SearchPage, summary="Full-text search over articles")
 def search(
     request: Request, ctx: Ctx,
     q: Annotated[
@@ -286,12 +295,16 @@ def search(
     outlet: Text = None, author: Text = None, since: Since = None, until: Until = None,
     limit: Limit = 20, offset: Offset = 0,
 ) -> dict[str, Any]:
+    """Best matches (bm25) first, ties by id. A query with no filters that matches a great
+    many articles (a very common word) ranks only the most recently added of them: ``cut``
+    is then true."""
     with ctx.reader() as store:
-        hits = store.search(q, outlet=outlet, author=author, since=_iso(since), until=_iso(until),
-                            limit=limit + 1, offset=offset)
+        ranked = store.search_ranked(q, outlet=outlet, author=author, since=_iso(since), until=_iso(until),
+                                     limit=limit + 1, offset=offset)
+        hits = store.search_hits(q, ranked.ids, ranked.ranks)
     items = [{"id": h.article_id, "title": h.title, "outlet": h.outlet, "published": h.published,
               "authors": h.authors, "rank": h.rank, "snippet": services.snippet_parts(h.snippet)} for h in hits]
-    return page(request, items, limit, offset)
+    return {**page(request, items, limit, offset), "cut": ranked.cut}
 
 
 # -- ingest ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ from newstrace.web.security import (
     csrf_guard,
 )
 
+#: Seconds the workbench reuses the store's counts (:meth:`WebContext.stats`).
+STATS_TTL = 30.0
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 STATIC_DIR = Path(__file__).with_name("static")
 
@@ -56,6 +59,8 @@ class WebContext:
     settings: Settings
     _write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _pipeline: Any = field(default=None, repr=False)
+    _stats: tuple[float, dict[str, int]] | None = field(default=None, repr=False)
+    _stats_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @contextmanager
     def reader(self) -> Iterator[Store]:
@@ -75,6 +80,25 @@ class WebContext:
                 yield store
             finally:
                 store.close()
+                self._stats = None  # what was written shows in the next stats()
+
+    def stats(self) -> dict[str, int]:
+        """:meth:`Store.stats`, read at most once per ``STATS_TTL`` seconds (counting every
+        table takes tens of milliseconds on a large store: too much for every search page);
+        a write through :meth:`writer` refreshes it. Writes by another process (a
+        ``newstrace ingest`` beside the server) show within ``STATS_TTL``."""
+        now = time.monotonic()
+        cached = self._stats
+        if cached is not None and now - cached[0] < STATS_TTL:
+            return dict(cached[1])
+        with self._stats_lock:  # one reader counts; the others wait for its numbers
+            cached = self._stats
+            if cached is not None and time.monotonic() - cached[0] < STATS_TTL:
+                return dict(cached[1])
+            with self.reader() as store:
+                counts = store.stats()
+            self._stats = (time.monotonic(), counts)
+            return dict(counts)
 
     def pipeline(self) -> Any:
         """The analysis pipeline ingest runs (spaCy loaded once); call with the writer held."""

@@ -35,18 +35,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from pydantic import BeforeValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newstrace.errors import NewstraceError
 from newstrace.models import Failure
 from newstrace.store import Store
+from newstrace.store import db as store_db
 from newstrace.store import watchlists as wl
 from newstrace.web import services
 from newstrace.web.app import TEMPLATES_DIR, SafeJSONResponse, WebContext, _status_for, get_ctx, safe_json
 from newstrace.web.security import CSRF_FIELD, Guard, csrf_token_for, set_csrf_cookie
 
 PAGE_SIZE = 20
-#: Search results read to count facets (and to page through when a facet filters them).
+#: Matches read to count and facet a search (the most recently added; with a source or place
+#: filter, the best ranked, which the filter then narrows and the pages show).
 FACET_CAP = 1000
 #: Values shown per facet.
 FACET_TOP = 12
@@ -115,6 +118,8 @@ class PageRoute(APIRoute):
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Ctx = Annotated[WebContext, Depends(get_ctx)]
 Text = Annotated[str | None, Query(max_length=500)]
+#: A date filter from a form: an empty field (a form always sends its date inputs) is no filter.
+FormDate = Annotated[date | None, BeforeValidator(lambda v: v or None), Query()]
 PageNo = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 
 
@@ -186,21 +191,38 @@ def _filter_by_claims(store: Store, ids: list[int], source: str | None, place: s
     return [i for i in ids if i in keep]
 
 
-def _facets(store: Store, hits: list[Any]) -> dict[str, list[tuple[str, int]]]:
-    ids = _ids_json(h.article_id for h in hits)
-    outlets = Counter(h.outlet for h in hits if h.outlet).most_common(FACET_TOP)
+def _facets(store: Store, ids: list[int]) -> dict[str, list[tuple[str, int]]]:
+    """Counts by outlet, source, place and date over these articles: SQL aggregates over their
+    current revisions (the hits themselves, their text and snippets, are not read). Each query
+    hands back a few rows (or one JSON value), not a row per article: under load, every row
+    fetched is another wait for the interpreter lock."""
+    ids_json = _ids_json(ids)
+    by_outlet: Counter[str] = Counter()
+    days: Counter[str] = Counter()
+    combos = store.db.execute(
+        "SELECT json_group_array(json_array(outlet, day, n)) FROM (SELECT r.outlet AS outlet,"
+        " substr(r.published, 1, 10) AS day, count(*) AS n FROM json_each(?) j JOIN articles a ON a.id = j.value"
+        " JOIN revisions r ON r.id = a.current_revision_id GROUP BY 1, 2)", (ids_json,)).fetchone()[0]
+    for outlet, day, n in json.loads(combos or "[]"):
+        if outlet:
+            by_outlet[outlet] += n
+        if day:
+            days[day] += n
+    outlets = sorted(by_outlet.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_TOP]
+    # one current revision per article: counting revisions counts articles
     sources = [(r[0], int(r[1])) for r in store.db.execute(
-        "SELECT min(s.name), count(DISTINCT cc.article_id) AS n FROM current_claims cc"
-        " JOIN claim_sources s ON s.claim_id = cc.id WHERE cc.article_id IN (SELECT value FROM json_each(?))"
-        " GROUP BY s.name COLLATE NOCASE ORDER BY n DESC, 1 COLLATE NOCASE LIMIT ?", (ids, FACET_TOP))]
+        "SELECT min(s.name), count(DISTINCT c.revision_id) AS n FROM json_each(?) j JOIN articles a ON a.id = j.value"
+        " JOIN claims c ON c.revision_id = a.current_revision_id JOIN claim_sources s ON s.claim_id = c.id"
+        " GROUP BY s.name COLLATE NOCASE ORDER BY n DESC, 1 COLLATE NOCASE LIMIT ?", (ids_json, FACET_TOP))]
     places = [(r[0], int(r[1])) for r in store.db.execute(
-        "SELECT min(json_extract(p.value, '$.text')) AS place, count(DISTINCT cc.article_id) AS n"
-        " FROM current_claims cc, json_each(cc.places) p WHERE cc.article_id IN (SELECT value FROM json_each(?))"
-        " GROUP BY json_extract(p.value, '$.text') COLLATE NOCASE ORDER BY n DESC, 1 COLLATE NOCASE LIMIT ?",
-        (ids, FACET_TOP)) if r[0]]
-    days = Counter(h.published[:10] for h in hits if h.published)
+        "SELECT min(json_extract(p.value, '$.text')) AS place, count(DISTINCT c.revision_id) AS n"
+        " FROM json_each(?) j JOIN articles a ON a.id = j.value JOIN claims c ON c.revision_id = a.current_revision_id,"
+        " json_each(c.places) p GROUP BY json_extract(p.value, '$.text') COLLATE NOCASE"
+        " ORDER BY n DESC, 1 COLLATE NOCASE LIMIT ?", (ids_json, FACET_TOP)) if r[0]]
     if len(days) > 31:  # by month
-        months = Counter(d[:7] for d in days.elements())
+        months: Counter[str] = Counter()
+        for d, n in days.items():
+            months[d[:7]] += n
         dates = sorted(months.items())
     else:
         dates = sorted(days.items())
@@ -221,7 +243,7 @@ def _date_range(bucket: str) -> tuple[str, str]:
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
     request: Request, ctx: Ctx, q: Annotated[str, Query(max_length=500)] = "", outlet: Text = None,
-    source: Text = None, place: Text = None, since: date | None = None, until: date | None = None,
+    source: Text = None, place: Text = None, since: FormDate = None, until: FormDate = None,
     page: PageNo = 1,
 ) -> Response:
     params = {"q": q, "outlet": outlet, "source": source, "place": place, "since": _iso(since),
@@ -229,25 +251,33 @@ def search_page(
     context: dict[str, Any] = {"params": params, "link": _linker("/search", params), "error": None}
     try:
         with ctx.reader() as store:
-            hits = store.search(q, outlet=outlet, since=_iso(since), until=_iso(until), limit=FACET_CAP + 1)
-            capped = len(hits) > FACET_CAP
-            hits = hits[:FACET_CAP]
+            filters = {"outlet": outlet, "since": _iso(since), "until": _iso(until)}
             if source or place:
-                keep = set(_filter_by_claims(store, [h.article_id for h in hits], source, place))
-                hits = [h for h in hits if h.article_id in keep]
-            facets = _facets(store, hits)
-            stats = store.stats()
+                # claims filter the best FACET_CAP matches; the page is cut from what is left
+                ranked = store.search_ranked(q, limit=FACET_CAP + 1, **filters)
+                capped = len(ranked.ids) > FACET_CAP
+                ids = _filter_by_claims(store, ranked.ids[:FACET_CAP], source, place)
+                matches, shown_ids = ids, ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            else:
+                # facets and the count from up to FACET_CAP matches (ids only); bm25 for the page shown
+                matches = store.search_matches(q, limit=FACET_CAP + 1, **filters)
+                capped = len(matches) > FACET_CAP
+                matches = matches[:FACET_CAP]
+                ranked = store.search_ranked(q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters)
+                shown_ids = ranked.ids
+            facets = _facets(store, matches)
+            shown = store.search_hits(q, shown_ids)
     except NewstraceError as exc:
         if exc.reason != "bad-query":
             raise
-        context.update(error=exc.message, results=[], total=0, capped=False, facets=None, stats=None,
+        context.update(error=exc.message, results=[], total=0, capped=False, cut=False, facets=None, stats=None,
                        pages=_pages(0, 1))
         return render(request, "search.html", context, 400)
-    shown = hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     results = [{"id": h.article_id, "title": h.title, "outlet": h.outlet, "published": h.published,
                 "authors": h.authors, "parts": services.snippet_parts(h.snippet)} for h in shown]
-    context.update(results=results, total=len(hits), capped=capped, facets=facets, stats=stats,
-                   pages=_pages(len(hits), page), date_range=_date_range)
+    context.update(results=results, total=len(matches), capped=capped, cut=ranked.cut,
+                   rank_cap=store_db.SEARCH_RANK_CAP, facets=facets, stats=ctx.stats(),
+                   pages=_pages(len(matches), page), date_range=_date_range)
     return render(request, "search.html", context)
 
 
@@ -307,8 +337,8 @@ def _titles(store: Store, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, ctx: Ctx, article_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Response:
     with ctx.reader() as store:
-        sa = store.get(article_id)
         claims = store.claims(article_id=article_id, limit=100_000)
+        sa = store.get(article_id, claims=claims)
         groups = store.claim_group_of([sc.id for sc in claims]) if claims else {}
         story = store.story(sa.story_id) if sa.story_id is not None else None
         linked = _titles(store, [*(x for x in [sa.copy_of] if x), *sa.copies])

@@ -2,7 +2,9 @@
 
 * **Headers.** Every response (errors, 404s and 413s included) carries a strict
   Content-Security-Policy (no inline script, no plugins, no framing), ``nosniff``,
-  ``Referrer-Policy: no-referrer``; API responses are ``Cache-Control: no-store``.
+  ``Referrer-Policy: same-origin`` (other sites learn nothing; with ``no-referrer`` Chromium
+  sends ``Origin: null`` on the workbench's own form posts, which the CSRF check must refuse);
+  API responses are ``Cache-Control: no-store``.
 * **Authentication.** With a token configured, every request but ``/login`` needs either
   ``Authorization: Bearer <token>`` (API clients) or the session cookie the login form sets
   (HttpOnly, SameSite=Strict, signed, expiring). Without a token (``newstrace serve`` on
@@ -45,7 +47,7 @@ CSP = (
 SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),

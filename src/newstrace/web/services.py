@@ -147,11 +147,12 @@ def source_claims(store: Store, name: str, *, limit: int, offset: int) -> list[S
 
 def article_record(store: Store, article_id: int) -> dict[str, Any]:
     """An article with its captions, claims (with their groups), story and copies."""
-    sa = store.get(article_id)
+    found = store.claims(article_id=article_id, limit=100_000)
+    sa = store.get(article_id, claims=found)
     rec = sa.to_record()
     rec.pop("path", None)
     rec["source"] = sa.article.source
-    rec["claims"] = claim_records(store, store.claims(article_id=article_id, limit=100_000))
+    rec["claims"] = claim_records(store, found)
     rec["story"] = store.story(sa.story_id).to_record() if sa.story_id is not None else None
     rows = store.copies([article_id])
     rec["copy"] = rows[article_id].to_record() if article_id in rows else None

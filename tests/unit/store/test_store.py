@@ -102,6 +102,125 @@ def test_search_with_filters(store: Store) -> None:
     assert "\x02" in hit.snippet  # match is marked for highlighting
 
 
+def _reference_search(store: Store, query: str, *, limit: int = 20, offset: int = 0,
+                      **filters: str | None) -> list[tuple[int, str, float]]:
+    """Search as one join over every match (what Store.search did before it ranked ids from
+    the index alone): the oracle its results must equal, order included (ties by id)."""
+    where, params = ["article_search MATCH ?"], [query]
+    if filters.get("outlet"):
+        where.append("c.outlet = ? COLLATE NOCASE")
+        params.append(filters["outlet"])
+    if filters.get("author"):
+        where.append("EXISTS (SELECT 1 FROM revision_authors ra WHERE ra.revision_id=c.revision_id"
+                     " AND ra.name LIKE ? ESCAPE '\\')")
+        params.append(f"%{filters['author']}%")
+    if filters.get("since"):
+        where.append("c.published >= ?")
+        params.append(filters["since"])
+    if filters.get("until"):
+        where.append("c.published <= ?")
+        params.append(filters["until"])
+    rows = store.db.execute(
+        "SELECT c.article_id, snippet(article_search, 1, '\x02', '\x03', ' … ', 24) AS snip,"
+        " bm25(article_search) AS rank FROM article_search JOIN current_articles c"
+        " ON c.article_id = article_search.rowid WHERE " + " AND ".join(where)
+        + " ORDER BY rank, c.article_id LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
+    return [(int(r[0]), r[1], float(r[2])) for r in rows]
+
+
+def _search_corpus(store: Store) -> None:
+    words = ["port", "spill", "ammonia", "closed", "evacuated", "ministry", "denied", "harbor"]
+    outlets = ["Harbor Wire", "Gazette", "Coast Post"]
+    for i in range(60):
+        picked = [words[(i * k) % len(words)] for k in (1, 3, 5, 7)][: 1 + i % 4]
+        body = " ".join(picked * (1 + i % 3)) + f". Item {i} of the port report."
+        store.add(make_article(url=f"https://x.example/{i}", source=f"pages/{i}.html", title=f"Report {i} {picked[0]}",
+                               outlet=outlets[i % 3], authors=[["Lena Ortiz"], ["Tom Reyes"]][i % 2],
+                               published=f"2025-03-{1 + i % 28:02d}", paragraphs=[body]), sha256=f"h{i}")
+
+
+@pytest.mark.parametrize(("query", "filters", "limit", "offset"), [
+    ("port", {}, 20, 0), ("port", {}, 20, 20), ("port", {}, 7, 45), ("port", {}, 100, 0),
+    ("spill OR ammonia", {}, 10, 3), ('"port report"', {}, 50, 0), ("evacuat*", {}, 20, 0),
+    ("port", {"outlet": "gazette"}, 20, 0), ("port", {"outlet": "Gazette"}, 5, 5),
+    ("port", {"author": "reyes"}, 20, 0), ("spill", {"since": "2025-03-10", "until": "2025-03-20"}, 20, 0),
+    ("port NOT spill", {"outlet": "Coast Post", "since": "2025-03-05"}, 3, 1), ("nothing", {}, 20, 0),
+])
+def test_search_ranks_like_one_join_over_every_match(store: Store, query: str, filters: dict[str, str],
+                                                     limit: int, offset: int) -> None:
+    _search_corpus(store)
+    got = [(h.article_id, h.snippet, h.rank) for h in store.search(query, limit=limit, offset=offset, **filters)]
+    assert got == _reference_search(store, query, limit=limit, offset=offset, **filters)
+    ranked = store.search_ranked(query, limit=limit, offset=offset, **filters)
+    assert ranked.ids == [g[0] for g in got] and not ranked.cut
+
+
+def test_a_very_common_word_ranks_only_the_newest_matches(store: Store) -> None:
+    _search_corpus(store)  # every article says "port"
+    everything = _reference_search(store, "port", limit=100)
+    ranked = store.search_ranked("port", limit=100, rank_cap=25)
+    assert ranked.cut and len(ranked.ids) == 25
+    newest = sorted(i for i, _, _ in everything)[-25:]
+    assert ranked.ids == [i for i, _, _ in everything if i in newest]  # the newest 25, in bm25 order
+    assert [h.article_id for h in store.search("port", limit=100, rank_cap=0)] == [i for i, _, _ in everything]
+    assert not store.search_ranked("port", rank_cap=60).cut  # exactly the cap: all ranked
+    assert store.search_ranked("port", rank_cap=59).cut
+    # with a filter every match that passes it is ranked
+    gazette = store.search_ranked("port", outlet="Gazette", limit=100, rank_cap=5)
+    assert not gazette.cut and len(gazette.ids) == 20
+
+
+@pytest.mark.parametrize(("filters", "limit", "offset"), [
+    ({}, 100, 0), ({}, 10, 0), ({}, 10, 55), ({}, 10, 60), ({}, 10, 63), ({}, 5, 70), ({"outlet": "Gazette"}, 8, 18),
+    ({"since": "2025-03-20"}, 100, 0),
+])
+def test_newest_first_without_a_query_like_one_sort(store: Store, filters: dict[str, str], limit: int,
+                                                    offset: int) -> None:
+    _search_corpus(store)
+    for i in range(5):  # undated articles come last
+        store.add(make_article(url=f"https://x.example/undated/{i}", source=f"pages/u{i}.html", published=None,
+                               outlet=["Gazette", "Harbor Wire"][i % 2], paragraphs=[f"Undated port item {i}."]),
+                  sha256=f"u{i}")
+    where, params = [], []
+    if filters.get("outlet"):
+        where.append("c.outlet = ? COLLATE NOCASE")
+        params.append(filters["outlet"])
+    if filters.get("since"):
+        where.append("c.published >= ?")
+        params.append(filters["since"])
+    expected = [int(r[0]) for r in store.db.execute(
+        "SELECT c.article_id FROM current_articles c" + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY c.published IS NULL, c.published DESC, c.article_id DESC LIMIT ? OFFSET ?",
+        (*params, limit, offset))]
+    assert store.search_ranked("", limit=limit, offset=offset, **filters).ids == expected
+    assert [h.article_id for h in store.search("", limit=limit, offset=offset, **filters)] == expected
+
+
+def test_search_matches_are_the_matching_ids_newest_first(store: Store) -> None:
+    _search_corpus(store)
+    everything = {i for i, _, _ in _reference_search(store, "spill", limit=100)}
+    assert store.search_matches("spill", limit=100) == sorted(everything, reverse=True)
+    assert store.search_matches("spill", limit=3) == sorted(everything, reverse=True)[:3]
+    gazette = {i for i, _, _ in _reference_search(store, "spill", limit=100, outlet="Gazette")}
+    assert store.search_matches("spill", outlet="gazette") == sorted(gazette, reverse=True)
+    assert store.search_matches("nothing") == []
+    assert store.search_matches("", limit=4) == store.search_ranked("", limit=4).ids
+    with pytest.raises(QueryError, match="FTS5"):
+        store.search_matches('"unbalanced')
+
+
+def test_search_hits_keep_the_order_asked_for(store: Store) -> None:
+    _search_corpus(store)
+    hits = store.search_hits("port", [5, 2, 999, 9])
+    assert [h.article_id for h in hits] == [5, 2, 9]  # an unknown id is left out
+    assert all("\x02" in h.snippet for h in hits)
+    plain = store.search_hits("", [3])
+    assert plain[0].snippet == store.get(3).article.text[:200] and plain[0].rank == 0.0  # the text's start
+    assert store.search_hits("port", []) == []
+    with pytest.raises(QueryError, match="FTS5"):
+        store.search_hits('"unbalanced', [1])
+
+
 def test_author_filter_treats_wildcards_literally(store: Store) -> None:
     store.add(make_article(), sha256="1")
     assert store.search("", author="%") == []

@@ -170,7 +170,7 @@ def test_every_response_has_the_security_headers(client: TestClient) -> None:
                      "frame-ancestors 'none'"):
             assert part in CSP
         assert r.headers["x-content-type-options"] == "nosniff"
-        assert r.headers["referrer-policy"] == "no-referrer"
+        assert r.headers["referrer-policy"] == "same-origin"
     assert client.get("/api/v1/stats").headers["cache-control"] == "no-store"
 
 

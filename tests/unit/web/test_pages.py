@@ -278,6 +278,40 @@ def test_search_pages(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> No
     assert "page 3 of 3" in html and 'rel="prev"' in html
 
 
+def test_a_search_ranking_only_the_newest_matches_says_so(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newstrace.store import db as store_db
+
+    everything = re.findall(r'data-article-id="(\d+)"', _page(client, "/search", params={"q": "ammonia"}))
+    assert 'id="search-cut"' not in _page(client, "/search", params={"q": "ammonia"})
+    assert client.get("/api/v1/search", params={"q": "ammonia"}).json()["cut"] is False
+    monkeypatch.setattr(store_db, "SEARCH_RANK_CAP", 5)
+    html = _page(client, "/search", params={"q": "ammonia"})
+    assert 'id="search-cut"' in html and re.search(r"only the\s+5 most recently added", html)
+    shown = re.findall(r'data-article-id="(\d+)"', html)
+    assert len(shown) == 5 and set(shown) == set(sorted(everything, key=int)[-5:])
+    api = client.get("/api/v1/search", params={"q": "ammonia"}).json()
+    assert api["cut"] is True and len(api["items"]) == 5
+    # a filter ranks every match that passes it
+    html = _page(client, "/search", params={"q": "ammonia", "outlet": "Harbor Wire"})
+    assert 'id="search-cut"' not in html
+
+
+def test_the_search_page_reuses_the_store_counts_until_a_write(db: Path) -> None:
+    from newstrace.web.app import WebContext
+
+    ctx = WebContext(db, load_settings(db=db))
+    first = ctx.stats()
+    with ctx.reader() as store:
+        assert first == store.stats()
+    ctx._stats = (ctx._stats[0], {**first, "articles": -1})  # type: ignore[index]
+    assert ctx.stats()["articles"] == -1  # cached
+    with ctx.writer():
+        pass
+    assert ctx.stats() == first  # a write refreshes it
+
+
 def test_a_bad_query_is_a_400_page_with_the_reason(client: TestClient) -> None:
     html = _page(client, "/search", 400, params={"q": '"unclosed'})
     assert 'id="search-error"' in html and "FTS5" in html
@@ -567,3 +601,10 @@ def test_a_token_server_sends_browsers_to_login(db: Path) -> None:
         assert r.status_code == 303
         html = _page(c, "/stories")
         assert 'action="/logout"' in html  # a logout button with its token
+
+
+def test_a_search_form_with_empty_dates_is_no_date_filter(client) -> None:
+    """A browser submits the form's empty date inputs as since=&until=."""
+    r = client.get("/search", params={"q": "ammonia", "since": "", "until": ""})
+    assert r.status_code == 200 and "result" in r.text
+    assert client.get("/search", params={"q": "ammonia", "since": "yesterday"}).status_code == 422

@@ -36,6 +36,15 @@
       if (!window.confirm(form.getAttribute("data-confirm"))) { ev.preventDefault(); }
     });
   });
+  // GET forms (search, filters) leave out empty fields: an empty date field would otherwise
+  // be sent as since=&until=, which the server refuses as an invalid date
+  document.querySelectorAll("form[method=get], form:not([method])").forEach(function (form) {
+    form.addEventListener("formdata", function (ev) {
+      var empty = [];
+      ev.formData.forEach(function (v, k) { if (v === "") { empty.push(k); } });
+      empty.forEach(function (k) { if (ev.formData.getAll(k).every(function (v) { return v === ""; })) { ev.formData.delete(k); } });
+    });
+  });
   document.querySelectorAll("form.busy-on-submit").forEach(function (form) {
     form.addEventListener("submit", function () {
       var b = form.querySelector("button[type=submit]");
