@@ -503,6 +503,55 @@ def story_claims_jsonl(ctx: Ctx, story_id: Annotated[int, Path(ge=1, le=MAX_ID)]
                     headers={"Content-Disposition": f'attachment; filename="story-{sid}-claims.jsonl"'})
 
 
+# -- exports of what a page shows ------------------------------------------------------------------
+
+#: Most rows an on-screen export holds (the whole export is under /api/v1/export/...).
+EXPORT_CAP = 1000
+SEARCH_EXPORT_COLUMNS = ["id", "title", "outlet", "published", "authors", "url", "story_id"]
+
+
+def _download(text: str, fmt: str, name: str) -> Response:
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson"
+    return Response(text.encode("utf-8"), media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@router.get("/search/results.{fmt}")
+def search_export(
+    ctx: Ctx, fmt: Annotated[str, Path(pattern="^(csv|jsonl)$")], q: Annotated[str, Query(max_length=500)] = "",
+    outlet: Text = None, source: Text = None, place: Text = None, since: FormDate = None, until: FormDate = None,
+) -> Response:
+    """The articles a search page lists (all its pages, up to :data:`EXPORT_CAP`), best first."""
+    with ctx.reader() as store:
+        hits = store.search(q, outlet=outlet, since=_iso(since), until=_iso(until), limit=EXPORT_CAP)
+        keep = set(_filter_by_claims(store, [h.article_id for h in hits], source, place)) if source or place else None
+        recs = []
+        for h in hits:
+            if keep is not None and h.article_id not in keep:
+                continue
+            url = store.db.execute("SELECT url FROM current_articles WHERE article_id=?", (h.article_id,)).fetchone()
+            recs.append({"id": h.article_id, "title": h.title, "outlet": h.outlet, "published": h.published,
+                         "authors": h.authors, "url": url[0] if url else None, "story_id": store.story_of(h.article_id)})
+    if fmt == "jsonl":
+        return _download("".join(safe_json(r) + "\n" for r in recs), fmt, "search-results")
+    flat = ({**r, "authors": "; ".join(r["authors"])} for r in recs)
+    return _download(services.csv_text(SEARCH_EXPORT_COLUMNS, flat, header=True), fmt, "search-results")
+
+
+@router.get("/sources/{name:path}/claims.{fmt}")
+def source_export(
+    ctx: Ctx, name: Annotated[str, Path(min_length=1, max_length=500)],
+    fmt: Annotated[str, Path(pattern="^(csv|jsonl)$")],
+) -> Response:
+    """What a source said or was cited for (up to :data:`EXPORT_CAP` claims), by date."""
+    with ctx.reader() as store:
+        recs = services.claim_records(store, services.source_claims(store, name, limit=EXPORT_CAP, offset=0))
+    if fmt == "jsonl":
+        return _download("".join(safe_json(r) + "\n" for r in recs), fmt, "source-claims")
+    return _download(services.csv_text(services.CLAIM_COLUMNS, (services.claim_flat(r) for r in recs), header=True),
+                     fmt, "source-claims")
+
+
 # -- sources ------------------------------------------------------------------------------------------
 
 

@@ -608,3 +608,24 @@ def test_a_search_form_with_empty_dates_is_no_date_filter(client) -> None:
     r = client.get("/search", params={"q": "ammonia", "since": "", "until": ""})
     assert r.status_code == 200 and "result" in r.text
     assert client.get("/search", params={"q": "ammonia", "since": "yesterday"}).status_code == 422
+
+
+def test_search_and_source_pages_export_what_they_show(client) -> None:
+    import csv
+    import io
+    import json as _json
+
+    page = client.get("/search", params={"q": "ammonia", "outlet": "Harbor Wire"})
+    assert 'id="export-results-csv"' in page.text
+    shown = client.get("/search/results.jsonl", params={"q": "ammonia", "outlet": "Harbor Wire"})
+    assert shown.status_code == 200 and "attachment" in shown.headers["content-disposition"]
+    recs = [_json.loads(line) for line in shown.text.splitlines()]
+    assert recs and all(r["outlet"] == "Harbor Wire" for r in recs)
+    rows = list(csv.DictReader(io.StringIO(client.get("/search/results.csv", params={"q": "ammonia"}).text)))
+    assert rows and {"id", "title", "outlet", "story_id"} <= set(rows[0])
+    assert client.get("/search/results.xml").status_code in (404, 422)
+    src = client.get("/sources/Harbor%20Wire/claims.jsonl")
+    assert src.status_code == 200
+    claims = [_json.loads(line) for line in src.text.splitlines()]
+    assert claims and all("content" in c for c in claims)
+    assert 'id="export-source-csv"' in client.get("/sources/Harbor%20Wire").text
