@@ -409,8 +409,13 @@ def stats(db: DbOption = None) -> None:
 
 
 @app.command()
-def demo(db: DbOption = None) -> None:
-    """Ingest the sample corpus that ships with newstrace and list what it holds."""
+def demo(
+    db: DbOption = None,
+    serve: Annotated[bool, typer.Option("--serve", help="Then serve the workbench on 127.0.0.1 (Ctrl-C stops it).")] = False,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port for --serve.")] = 8765,
+) -> None:
+    """Ingest the sample corpus that ships with newstrace, list what it holds, and with --serve
+    open the workbench over it."""
     try:
         settings = _settings(db, None)
         report = _ingest_with_progress([str(sample_corpus_path())], settings, "auto", None)
@@ -427,9 +432,14 @@ def demo(db: DbOption = None) -> None:
     out.print(t)
     out.print("Next: [bold]newstrace search 'evacuat*'[/], [bold]newstrace show 1[/], "
               "[bold]newstrace claims --source 'Harbor Wire'[/], [bold]newstrace stories[/], "
-              "[bold]newstrace story 1 --claims --figures[/]")
+              "[bold]newstrace story 1 --claims --figures[/], [bold]newstrace serve[/]")
     if report.failed:
         raise typer.Exit(1)
+    if serve:
+        from newstrace.cli_serve import serve as run_serve
+
+        out.print(f"Open http://127.0.0.1:{port}/ (the workbench over the sample corpus); Ctrl-C stops it.")
+        run_serve(host="127.0.0.1", port=port, token=None, db=db, config=None)
 
 
 # the commands over links (stories, story, link, export-graph) register themselves on `app`

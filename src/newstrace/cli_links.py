@@ -80,7 +80,7 @@ def stories(
     t.add_column("id", justify="right", no_wrap=True)
     t.add_column("news from", no_wrap=True)
     for col in ("articles", "originals", "outlets", "claim groups"):
-        t.add_column(col, justify="right", max_width=10)
+        t.add_column(col, justify="right", min_width=len(col) if col != "claim groups" else 6)
     t.add_column("title", overflow="fold", ratio=1, min_width=24)
     for r in rows:
         first, last = (r.first_published or "?")[:10], (r.last_published or "?")[:10]

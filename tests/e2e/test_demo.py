@@ -28,3 +28,33 @@ def test_demo_ingests_every_sample_page_once(tmp_path: Path) -> None:
     assert con.execute("SELECT count(DISTINCT outlet) FROM current_articles").fetchone()[0] >= 6
     assert con.execute("SELECT count(*) FROM current_claims").fetchone()[0] > 100
     assert con.execute("SELECT skipped FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0] == len(pages)
+
+
+def test_demo_serve_opens_the_workbench_over_the_sample(tmp_path: Path) -> None:
+    """The README's first command: ingest the sample, then serve the workbench until stopped."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "demo.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "newstrace", "demo", "--serve", "--port", str(port),
+                                 "--db", str(tmp_path / "demo.db")], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            assert proc.poll() is None, log.read_text(errors="replace")[-2000:]
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/stories", timeout=5) as r:
+                    page = r.read().decode()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the workbench did not come up"
+                time.sleep(0.5)
+        assert "Ammonia leak at Marrowick" in page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
