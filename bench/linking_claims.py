@@ -220,7 +220,6 @@ def run_claim_groups(synthetic: int = 200, seed: int = 0, verbose: bool = False,
 
 
 def run_synthetic(n: int, seed: int = 0, encoder: str | None = None) -> dict:
-    from newstrace.link import ClaimGrouper
     from newstrace.link.claimgroups import content_text
     from newstrace.link.synthetic import generate
 

@@ -48,7 +48,7 @@ HOLDOUT_PERCENT = 8
 
 sys.path.insert(0, str(ROOT / "src"))
 
-from newstrace.analyse.score import ROLES, load_polnear, load_polnear_relations, score_spans  # noqa: E402
+from newstrace.analyse.score import ROLES, load_polnear, score_spans  # noqa: E402
 from newstrace.analyse.tagger import AttributionTagger, split_paragraphs  # noqa: E402
 
 

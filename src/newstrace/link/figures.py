@@ -64,7 +64,7 @@ def _context(text: str, q: Quantity, offset: int) -> set[str]:
     """Content words in the :data:`CONTEXT_WORDS` words after the quantity (what the counted
     things did: "were evacuated", "were treated"), the counted noun out. Words before the
     number were tried and join hospital counts to evacuation counts on the sample."""
-    start, end = q.start - offset, q.end - offset
+    end = q.end - offset
     after = _WORD.findall(text[max(0, end) :])[:CONTEXT_WORDS]
     counted = {stem(w) for w in _WORD.findall(q.counted or "")}
     return {stem(w) for w in after if w.lower() not in _STOP and len(w) > 2} - counted
