@@ -110,6 +110,25 @@ class Place:
     text: str
 
 
+#: Named-entity labels kept in ``Article.entities`` (spaCy's names): who and what is named.
+#: Dates, times and numbers (DATE, TIME, CARDINAL, ORDINAL, QUANTITY, MONEY, PERCENT) are not.
+ENTITY_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+)
+
+
+@dataclass
+class Entity:
+    """One mention of a named entity: ``article.text[start:end]`` is the mention as printed,
+    ``text`` the same with its whitespace squeezed to single spaces; ``label`` is the spaCy
+    label (PERSON, ORG, GPE ..., see :data:`ENTITY_LABELS`)."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+
+
 @dataclass
 class Claim:
     """One attributed statement: who said what, how, when, citing whom."""
@@ -186,6 +205,9 @@ class Article:
     evidence: dict[str, str] = field(default_factory=dict)
     #: attributed claims, added by the analysis stages (spans point into ``text``)
     claims: list[Claim] = field(default_factory=list)
+    #: named-entity mentions, one per mention in text order, added by the claims stage
+    #: (offsets point into ``text``); not part of the ``extract`` record
+    entities: list[Entity] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -20,7 +20,7 @@ from newstrace.analyse.quantities import find_quantities
 from newstrace.analyse.speakers import Mention, Resolver, clean_name, describe
 from newstrace.analyse.timeref import find_time_refs, statement_date
 from newstrace.errors import NewstraceError
-from newstrace.models import Article, Claim, Place, Quantity, SourceRef, Span
+from newstrace.models import ENTITY_LABELS, Article, Claim, Entity, Place, Quantity, SourceRef, Span
 
 #: Entity labels that name a place.
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -46,9 +46,19 @@ class ClaimExtractor:
 
     def __call__(self, text: str, published: str | None = None, outlet: str | None = None) -> list[Claim]:
         """The claims of ``text``; ``outlet``, the publisher, is never a hop in its own chains."""
+        return self.analyse(text, published, outlet)[0]
+
+    def analyse(
+        self, text: str, published: str | None = None, outlet: str | None = None
+    ) -> tuple[list[Claim], list[Entity]]:
+        """The claims of ``text`` and its named-entity mentions, from one parse."""
         if not text.strip():
-            return []
+            return [], []
         parsed = self.parse(text)
+        return self._claims(parsed, published, outlet), entities_of(parsed)
+
+    def _claims(self, parsed: Parsed, published: str | None, outlet: str | None) -> list[Claim]:
+        text = parsed.text
         rels = rule_relations(parsed)
         if self.tagger is not None:
             rels = merge(rels, model_relations(parsed, self.tagger.tag(text)))
@@ -181,6 +191,17 @@ class _Assembler:
                 if any(s <= ps and pe <= e for s, e in rel.content)]
 
 
+def entities_of(parsed: Parsed) -> list[Entity]:
+    """Every mention of a named entity (labels in :data:`ENTITY_LABELS`), in text order, one
+    per mention: offsets into the text, the text with its whitespace squeezed."""
+    out = []
+    for s, e, t, label in parsed.entities():
+        name = " ".join(t.split())
+        if label in ENTITY_LABELS and name and 0 <= s < e <= len(parsed.text):
+            out.append(Entity(s, e, name, label))
+    return out
+
+
 def _on_platform(cue: str) -> bool:
     words = cue.lower().split()
     return "on" in words and is_platform(" ".join(words[words.index("on") + 1:]))
@@ -203,13 +224,14 @@ def _inside(c: Claim, text: str) -> bool:
 
 @dataclass
 class ClaimsStage:
-    """Pipeline stage: fills ``article.claims``."""
+    """Pipeline stage: fills ``article.claims`` and ``article.entities`` (one spaCy parse)."""
 
     extractor: ClaimExtractor | None = None
     name: str = "claims"
-    version: str = "1"
+    #: 2: the stage also fills ``entities``
+    version: str = "2"
     requires: tuple[str, ...] = ("text", "published")
-    assigns: tuple[str, ...] = ("claims",)
+    assigns: tuple[str, ...] = ("claims", "entities")
 
     def __post_init__(self) -> None:
         if self.extractor is None:
@@ -218,7 +240,7 @@ class ClaimsStage:
     def __call__(self, article: Article) -> Article:
         assert self.extractor is not None
         try:
-            article.claims = self.extractor(article.text, article.published, article.outlet)
+            article.claims, article.entities = self.extractor.analyse(article.text, article.published, article.outlet)
         except (ValueError, IndexError, KeyError, RecursionError, MemoryError) as exc:
             # spaCy and the rules raise these on pathological text; the batch must go on
             raise NewstraceError(f"claims: {type(exc).__name__}: {exc}", reason="analyse") from exc

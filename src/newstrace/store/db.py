@@ -22,12 +22,14 @@ from newstrace.errors import QueryError, StoreError
 from newstrace.models import Article, Caption, Failure
 from newstrace.store import links
 from newstrace.store.claims import StoredClaim, insert_claims, like_contains, query_claims
+from newstrace.store.entities import MENTIONS_SQL, entities_of, insert_entities
 from newstrace.store.links import ClaimGroupRow, CopyRow, LinkBatch, NewClaimGroup, StoryRow
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: Ordered migrations: (version it brings the store to, SQL resource in this package).
 MIGRATIONS: list[tuple[int, str]] = [
     (1, "schema.sql"), (2, "schema_v2.sql"), (3, "schema_v3.sql"), (4, "schema_v4.sql"), (5, "schema_v5.sql"),
+    (6, "schema_v6.sql"),
 ]
 
 AddStatus = Literal["added", "revised", "unchanged"]
@@ -139,6 +141,9 @@ class Store:
                 self._migrate()
             else:
                 self._check_version()
+            #: the schema version of the file (below SCHEMA_VERSION when an older store is
+            #: opened read-only: what it lacks reads as empty)
+            self.schema_version = self._version()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
 
@@ -235,6 +240,7 @@ class Store:
                 )
                 self._index(article_id, article)
                 insert_claims(self.db, revision_id, article.claims)
+                insert_entities(self.db, revision_id, article.entities)
             self.db.execute("UPDATE articles SET last_seen=? WHERE id=?", (now, article_id))
             self._record_input(article.source, sha256, "ok", revision_id, run_id, now)
             self.db.execute(
@@ -358,6 +364,7 @@ class Store:
         if claims is None:
             claims = query_claims(self.db, article_id=article_id, limit=100_000)
         article.claims = [sc.claim for sc in claims]
+        article.entities = entities_of(self.db, row["revision_id"]) if self.schema_version >= 6 else []
         copy_of = self.db.execute("SELECT original_id FROM copies WHERE copy_id=?", (article_id,)).fetchone()
         return StoredArticle(
             id=article_id,
@@ -463,14 +470,17 @@ class Store:
         author: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        entity: str | None = None,
         limit: int = 20,
         offset: int = 0,
         rank_cap: int | None = None,
     ) -> list[SearchHit]:
         """Full-text search (SQLite FTS5 syntax) with filters, best match (bm25) first, ties
-        by article id; newest first when no query. ``rank_cap``: see :meth:`search_ranked`."""
+        by article id; newest first when no query. ``entity``: only articles whose current
+        revision mentions an entity of exactly that name (case-insensitive). ``rank_cap``: see
+        :meth:`search_ranked`."""
         ranked = self.search_ranked(query, outlet=outlet, author=author, since=since, until=until,
-                                    limit=limit, offset=offset, rank_cap=rank_cap)
+                                    entity=entity, limit=limit, offset=offset, rank_cap=rank_cap)
         return self.search_hits(query, ranked.ids, ranked.ranks)
 
     def search_ranked(
@@ -481,6 +491,7 @@ class Store:
         author: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        entity: str | None = None,
         limit: int = 20,
         offset: int = 0,
         rank_cap: int | None = None,
@@ -498,7 +509,7 @@ class Store:
         that passes them is ranked. ``rank_cap`` None: ``SEARCH_RANK_CAP``;
         0: rank every match.
         """
-        where, params = _search_filters(outlet, author, since, until)
+        where, params = _search_filters(outlet, author, since, until, entity)
         cut = False
         try:
             if not query.strip():
@@ -564,14 +575,16 @@ class Store:
         author: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        entity: str | None = None,
         limit: int = 1000,
     ) -> list[int]:
         """Up to ``limit`` ids of articles that :meth:`search` finds, unranked: the most
         recently added first (newest by date when no query). Cheap (no bm25, no snippets):
         what facets and counts are made from."""
         if not query.strip():
-            return self.search_ranked("", outlet=outlet, author=author, since=since, until=until, limit=limit).ids
-        where, params = _search_filters(outlet, author, since, until)
+            return self.search_ranked("", outlet=outlet, author=author, since=since, until=until, entity=entity,
+                                      limit=limit).ids
+        where, params = _search_filters(outlet, author, since, until, entity)
         if where:
             sql = ("SELECT s.rowid AS id FROM article_search s JOIN current_articles c ON c.article_id = s.rowid"
                    " WHERE article_search MATCH ? AND " + " AND ".join(where) + " ORDER BY s.rowid DESC LIMIT ?")
@@ -622,7 +635,7 @@ class Store:
 
 
 def _search_filters(
-    outlet: str | None, author: str | None, since: str | None, until: str | None
+    outlet: str | None, author: str | None, since: str | None, until: str | None, entity: str | None = None
 ) -> tuple[list[str], list[Any]]:
     """SQL conditions on ``current_articles c`` for the search filters, and their parameters."""
     where: list[str] = []
@@ -642,6 +655,9 @@ def _search_filters(
     if until:
         where.append("c.published <= ?")
         params.append(until)
+    if entity:
+        where.append(MENTIONS_SQL)
+        params.append(entity)
     return where, params
 
 

@@ -293,6 +293,10 @@ def search(
         str, Query(min_length=1, max_length=500, description='FTS5 query: words, "a phrase", AND/OR/NOT, prefix*')
     ],
     outlet: Text = None, author: Text = None, since: Since = None, until: Until = None,
+    entity: Annotated[
+        str | None, Query(max_length=500, description="only articles mentioning a named entity of exactly this name"
+                          " (case-insensitive)")
+    ] = None,
     limit: Limit = 20, offset: Offset = 0,
 ) -> dict[str, Any]:
     """Best matches (bm25) first, ties by id. A query with no filters that matches a great
@@ -300,7 +304,7 @@ def search(
     is then true."""
     with ctx.reader() as store:
         ranked = store.search_ranked(q, outlet=outlet, author=author, since=_iso(since), until=_iso(until),
-                                     limit=limit + 1, offset=offset)
+                                     entity=entity, limit=limit + 1, offset=offset)
         hits = store.search_hits(q, ranked.ids, ranked.ranks)
     items = [{"id": h.article_id, "title": h.title, "outlet": h.outlet, "published": h.published,
               "authors": h.authors, "rank": h.rank, "snippet": services.snippet_parts(h.snippet)} for h in hits]

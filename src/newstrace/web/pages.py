@@ -8,7 +8,7 @@ style, so no page carries one: data reaches the script through ``data-*`` attrib
 JSON endpoints.
 
 * ``/`` and ``/search``: full-text search with highlighted snippets, facets (outlet,
-  source, place, date) and pages;
+  source, place, entity, date) and pages;
 * ``/articles/{id}``: the reader, every claim highlighted in the text;
 * ``/stories``, ``/stories/{id}``: timeline, provenance graph, claim groups, figures, exports;
 * ``/sources``, ``/sources/{name}``: what a source said or was cited for, over time;
@@ -191,9 +191,9 @@ def _filter_by_claims(store: Store, ids: list[int], source: str | None, place: s
     return [i for i in ids if i in keep]
 
 
-def _facets(store: Store, ids: list[int]) -> dict[str, list[tuple[str, int]]]:
-    """Counts by outlet, source, place and date over these articles: SQL aggregates over their
-    current revisions (the hits themselves, their text and snippets, are not read). Each query
+def _facets(store: Store, ids: list[int]) -> dict[str, list[Any]]:
+    """Counts by outlet, source, place, entity and date over these articles: SQL aggregates over
+    their current revisions (the hits themselves, their text and snippets, are not read). Each query
     hands back a few rows (or one JSON value), not a row per article: under load, every row
     fetched is another wait for the interpreter lock."""
     ids_json = _ids_json(ids)
@@ -219,6 +219,7 @@ def _facets(store: Store, ids: list[int]) -> dict[str, list[tuple[str, int]]]:
         " FROM json_each(?) j JOIN articles a ON a.id = j.value JOIN claims c ON c.revision_id = a.current_revision_id,"
         " json_each(c.places) p GROUP BY json_extract(p.value, '$.text') COLLATE NOCASE"
         " ORDER BY n DESC, 1 COLLATE NOCASE LIMIT ?", (ids_json, FACET_TOP)) if r[0]]
+    entities = _entity_facet(store, ids_json)
     if len(days) > 31:  # by month
         months: Counter[str] = Counter()
         for d, n in days.items():
@@ -226,7 +227,49 @@ def _facets(store: Store, ids: list[int]) -> dict[str, list[tuple[str, int]]]:
         dates = sorted(months.items())
     else:
         dates = sorted(days.items())
-    return {"outlet": outlets, "source": sources, "place": places, "date": dates}
+    return {"outlet": outlets, "source": sources, "place": places, "entity": entities, "date": dates}
+
+
+def _fold(name: str) -> str:
+    """A name as SQLite's NOCASE compares it (ASCII letters folded, nothing else)."""
+    return name.translate(_ASCII_FOLD)
+
+
+_ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _entity_facet(store: Store, ids_json: str) -> list[tuple[str, int, str]]:
+    """The entities these articles mention most, as (name, articles, label): names compared
+    case-insensitively (as the filter compares them), each shown in the spelling and with the
+    label most of its mentions carry. Read off the index on entities(revision_id, text,
+    label), never the table; spellings and labels only for the names shown."""
+    top = [(r[0], int(r[1])) for r in store.db.execute(
+        "SELECT min(e.text), count(DISTINCT e.revision_id) AS n FROM json_each(?) j JOIN articles a ON a.id = j.value"
+        " JOIN entities e ON e.revision_id = a.current_revision_id"
+        " GROUP BY e.text COLLATE NOCASE ORDER BY n DESC, 1 COLLATE NOCASE LIMIT ?", (ids_json, FACET_TOP)) if r[0]]
+    if not top:
+        return []
+    spellings: dict[str, Counter[str]] = {}
+    labels: dict[str, Counter[str]] = {}
+    found = store.db.execute(
+        "SELECT json_group_array(json_array(name, label, n)) FROM (SELECT e.text AS name, e.label AS label,"
+        " count(*) AS n FROM json_each(?) j JOIN articles a ON a.id = j.value"
+        " JOIN entities e ON e.revision_id = a.current_revision_id"
+        " WHERE e.text COLLATE NOCASE IN (SELECT value FROM json_each(?)) GROUP BY e.text, e.label)",
+        (ids_json, json.dumps([t for t, _ in top]))).fetchone()[0]
+    for name, label, n in json.loads(found or "[]"):
+        spellings.setdefault(_fold(name), Counter())[name] += n
+        labels.setdefault(_fold(name), Counter())[label] += n
+    out = []
+    for name, n in top:
+        key = _fold(name)
+        out.append((_most(spellings.get(key)) or name, n, _most(labels.get(key)) or ""))
+    return out
+
+
+def _most(counts: Counter[str] | None) -> str | None:
+    """The most frequent value (ties: the first in code-point order), or None."""
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else None
 
 
 def _date_range(bucket: str) -> tuple[str, str]:
@@ -243,15 +286,15 @@ def _date_range(bucket: str) -> tuple[str, str]:
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
     request: Request, ctx: Ctx, q: Annotated[str, Query(max_length=500)] = "", outlet: Text = None,
-    source: Text = None, place: Text = None, since: FormDate = None, until: FormDate = None,
-    page: PageNo = 1,
+    source: Text = None, place: Text = None, entity: Text = None, since: FormDate = None,
+    until: FormDate = None, page: PageNo = 1,
 ) -> Response:
-    params = {"q": q, "outlet": outlet, "source": source, "place": place, "since": _iso(since),
+    params = {"q": q, "outlet": outlet, "source": source, "place": place, "entity": entity, "since": _iso(since),
               "until": _iso(until), "page": page}
     context: dict[str, Any] = {"params": params, "link": _linker("/search", params), "error": None}
     try:
         with ctx.reader() as store:
-            filters = {"outlet": outlet, "since": _iso(since), "until": _iso(until)}
+            filters = {"outlet": outlet, "since": _iso(since), "until": _iso(until), "entity": entity}
             if source or place:
                 # claims filter the best FACET_CAP matches; the page is cut from what is left
                 ranked = store.search_ranked(q, limit=FACET_CAP + 1, **filters)
@@ -519,11 +562,13 @@ def _download(text: str, fmt: str, name: str) -> Response:
 @router.get("/search/results.{fmt}")
 def search_export(
     ctx: Ctx, fmt: Annotated[str, Path(pattern="^(csv|jsonl)$")], q: Annotated[str, Query(max_length=500)] = "",
-    outlet: Text = None, source: Text = None, place: Text = None, since: FormDate = None, until: FormDate = None,
+    outlet: Text = None, source: Text = None, place: Text = None, entity: Text = None, since: FormDate = None,
+    until: FormDate = None,
 ) -> Response:
     """The articles a search page lists (all its pages, up to :data:`EXPORT_CAP`), best first."""
     with ctx.reader() as store:
-        hits = store.search(q, outlet=outlet, since=_iso(since), until=_iso(until), limit=EXPORT_CAP)
+        hits = store.search(q, outlet=outlet, since=_iso(since), until=_iso(until), entity=entity,
+                            limit=EXPORT_CAP)
         keep = set(_filter_by_claims(store, [h.article_id for h in hits], source, place)) if source or place else None
         recs = []
         for h in hits:

@@ -111,6 +111,19 @@ def test_search_filter_and_read_an_article(page: Any, documents: list[Any], scre
     expect(page.locator("#search-box")).to_have_value("ammonia")
     screenshot(page, "search-filtered")
 
+    # and by a named entity: its facet's count (labelled PERSON, ORG ...) is what is left; removing it goes back
+    entity = page.locator("#facet-entity li").first
+    expect(entity.locator(".label")).to_have_text(re.compile(r"^[A-Z_]+$"))
+    entity_count = int(entity.locator(".count").inner_text())
+    name = entity.get_by_role("link").inner_text()
+    entity.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"entity="))
+    expect(page.locator("#active-filters")).to_contain_text(f"entity: {name}")
+    expect(results).to_have_count(entity_count)
+    page.get_by_role("link", name="Remove filter entity").click()
+    expect(page).not_to_have_url(re.compile(r"entity="))
+    expect(results).to_have_count(count)
+
     # open a result: the reader shows it, its claims highlighted
     first = results.first
     article_id = first.get_attribute("data-article-id")

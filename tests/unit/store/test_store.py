@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from newstrace.errors import QueryError, StoreError
-from newstrace.models import Article, Caption, Failure
+from newstrace.models import Article, Caption, Claim, Failure
 from newstrace.store import Store, canonical_key, export
 
 

@@ -388,6 +388,23 @@ def test_search_returns_snippet_parts(client: TestClient) -> None:
     assert client.get("/api/v1/search", params={"q": "ammonia", "outlet": "Harbor Wire"}).json()["items"]
 
 
+def test_search_filters_on_an_entity(client: TestClient, db: Path) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    name, n = con.execute(
+        "SELECT e.text, count(DISTINCT c.article_id) AS n FROM entities e JOIN current_articles c"
+        " ON c.revision_id = e.revision_id JOIN article_search s ON s.rowid = c.article_id"
+        " WHERE article_search MATCH 'ammonia' GROUP BY e.text ORDER BY n DESC, e.text LIMIT 1").fetchone()
+    con.close()
+    every = client.get("/api/v1/search", params={"q": "ammonia", "limit": 100}).json()["items"]
+    some = client.get("/api/v1/search", params={"q": "ammonia", "entity": name.upper(), "limit": 100}).json()["items"]
+    assert 0 < len(some) == n < len(every)
+    assert {h["id"] for h in some} <= {h["id"] for h in every}
+    assert client.get("/api/v1/search", params={"q": "ammonia", "entity": "no such entity zzq"}).json()["items"] == []
+    _error(client.get("/api/v1/search", params={"q": "ammonia", "entity": "x" * 501}), 422)
+
+
 def test_snippet_parts() -> None:
     assert snippet_parts("a \x02b\x03 c \x02d\x03") == [
         {"text": "a ", "hit": False}, {"text": "b", "hit": True}, {"text": " c ", "hit": False},

@@ -175,7 +175,7 @@ def handmade(client: TestClient, hostile: int) -> int:
     """An article hostile in every field extraction would have cleaned (byline, outlet, URL,
     captions, claim source and chain), stored and linked directly."""
     from newstrace.linker import link
-    from newstrace.models import Article, Caption, Claim, SourceRef, Span
+    from newstrace.models import Article, Caption, Claim, Entity, SourceRef, Span
 
     body = f"{SCRIPT} said the harbour master, and {IMG} was seen at {JS_LINK} on the quay today."
     claim = Claim(source=SourceRef(0, len(SCRIPT), SCRIPT, entity=SCRIPT, type="person"),
@@ -183,7 +183,9 @@ def handmade(client: TestClient, hostile: int) -> int:
                   chain=[SCRIPT, IMG], date="2025-10-13")
     article = Article(source=f"handmade {SCRIPT}", kind="html", title=f"{IMG} quay", authors=[IMG, SCRIPT],
                       published="2025-10-13", outlet=f"{SCRIPT} Times", url=JS_LINK,
-                      captions=[Caption(SCRIPT, IMG)], paragraphs=[body], claims=[claim])
+                      captions=[Caption(SCRIPT, IMG)], paragraphs=[body], claims=[claim],
+                      entities=[Entity(0, len(SCRIPT), SCRIPT, "ORG"),
+                                Entity(body.index(IMG), body.index(IMG) + len(IMG), IMG, "PERSON")])
     ctx = client.app.state.ctx
     with ctx.writer() as store:
         added = store.add(article, sha256="0" * 64)
@@ -261,6 +263,44 @@ def test_search_highlights_hits_and_offers_facets(client: TestClient) -> None:
     assert 0 < n < 20
     by_place = _page(client, "/search", params={"place": "Quay 9"})
     assert 'class="result"' in by_place
+
+
+def test_search_offers_an_entity_facet_and_filters_on_it(client: TestClient, db: Path) -> None:
+    import sqlite3
+
+    html = _page(client, "/search", params={"q": "ammonia"})
+    facet = html.split('data-testid="facet-entity"')[1].split("</section>")[0]
+    rows = re.findall(r'<li><a href="([^"]+)">([^<]+)</a> <span class="label muted"[^>]*>([A-Z_]+)</span>'
+                      r' <span class="count">(\d+)</span></li>', facet)
+    assert len(rows) >= 3, facet
+    counts = [int(r[3]) for r in rows]
+    assert counts == sorted(counts, reverse=True) and len(rows) <= 12
+    href, name, label, n = rows[0]
+    assert "entity=" in href and "q=ammonia" in href
+    narrowed = _page(client, href.replace("&amp;", "&"))
+    ids = [int(i) for i in re.findall(r'data-article-id="(\d+)"', _results(narrowed))]
+    assert len(ids) == int(n)
+    assert 'aria-current="true">' + name in narrowed.split('data-testid="facet-entity"')[1]
+    assert f"entity: {name}" in narrowed.split('data-testid="active-filters"')[1].split("</ul>")[0]
+    assert 'type="hidden" name="entity"' in narrowed  # a new query keeps the filter
+    # every article kept mentions the entity, whatever its case
+    con = sqlite3.connect(db)
+    for i in ids:
+        assert con.execute("SELECT 1 FROM entities e JOIN current_articles c ON c.revision_id = e.revision_id"
+                           " WHERE c.article_id=? AND e.text = ? COLLATE NOCASE", (i, name)).fetchone(), i
+    con.close()
+    lower = _page(client, "/search", params={"q": "ammonia", "entity": name.lower()})
+    assert re.findall(r'data-article-id="(\d+)"', _results(lower)) == [str(i) for i in ids]
+    # the label shown is the one most of the name's mentions carry, as spaCy gives it
+    assert label in {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+    # with a claims filter too, and in the export
+    both = _page(client, "/search", params={"q": "ammonia", "entity": name, "source": "Mirela Dunmore"})
+    assert _results(both).count('class="result"') <= len(ids)
+    shown = client.get("/search/results.jsonl", params={"q": "ammonia", "entity": name})
+    assert sorted(json.loads(line)["id"] for line in shown.text.splitlines()) == sorted(ids)
+    none = _page(client, "/search", params={"q": "ammonia", "entity": "no such entity zzq"})
+    assert 'class="result"' not in _results(none)
+    assert 'data-testid="facet-entity"' not in _page(client, "/search", params={"q": "zzqnothing"})
 
 
 def test_search_pages(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -447,6 +487,7 @@ def test_hostile_content_stays_escaped_on_every_page(client: TestClient, hostile
     pages = [f"/articles/{hostile}", f"/articles/{handmade}", f"/stories/{sid}", f"/stories/{hsid}", "/stories",
              "/search?q=script", "/search?q=javascript", "/search?q=quay", "/search", f"/search?outlet={SCRIPT}",
              "/sources", "/sources?q=script", "/sources/" + path_part(SCRIPT), "/sources/" + path_part(IMG),
+             f"/search?entity={path_part(SCRIPT)}", f"/search?q=quay&entity={path_part(IMG)}",
              f"/search?q={path_part(SCRIPT)}"]
     for url in pages:
         html = _page(client, url, 400 if url.endswith(path_part(SCRIPT)) and "q=" in url else 200)
@@ -457,6 +498,13 @@ def test_hostile_content_stays_escaped_on_every_page(client: TestClient, hostile
     assert 'id="original-url"' not in hand and 'id="original-url-text"' in hand  # javascript: URL as text
     assert "&lt;script&gt;" in hand.split('id="article-byline"')[1].split("</span>")[0]
     assert 'data-tip="&lt;script&gt;alert(1)&lt;/script&gt; (person) · via' in hand
+    # hostile entity names: facet entries, filter chips and the filter itself, all escaped text
+    times = _page(client, "/search", params={"outlet": f"{SCRIPT} Times"})
+    facet = times.split('data-testid="facet-entity"')[1].split("</section>")[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;</a>" in facet and "&lt;img src=x onerror=alert(1)&gt;</a>" in facet
+    by_entity = _page(client, "/search", params={"entity": SCRIPT})
+    assert f'href="/articles/{handmade}"' in _results(by_entity) and _results(by_entity).count('class="result"') == 1
+    assert "entity: &lt;script&gt;alert(1)&lt;/script&gt;" in by_entity.split('data-testid="active-filters"')[1]
     up = _page(client, f"/articles/{hostile}")
     assert "Quayside &lt;script&gt;alert(1)&lt;/script&gt; Gazette" in up
     assert 'id="original-url" data-testid="original-url"' in up and 'href="https://gazette.example/ferry-fire"' in up
