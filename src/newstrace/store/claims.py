@@ -14,6 +14,14 @@ from newstrace.models import Claim, Place, Quantity, SourceRef, Span
 PART_JOINER = " … "
 
 
+def fts_error(what: str, exc: sqlite3.OperationalError) -> QueryError:
+    """The error for a malformed full-text query: ``what`` failed ("search for 'x'"), and how
+    to write one that works (every FTS5 query in the store goes through here)."""
+    return QueryError(
+        f"cannot {what}: {exc}. Put phrases in double quotes and use AND, OR, NOT between words (FTS5 syntax)"
+    )
+
+
 def like_contains(term: str) -> str:
     """A LIKE pattern (with ESCAPE '\\') matching values that contain ``term`` literally."""
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -134,10 +142,7 @@ def query_claims(
     try:
         rows = db.execute(sql, (*params, limit, offset)).fetchall()
     except sqlite3.OperationalError as exc:
-        raise QueryError(
-            f"cannot search claims about {about!r}: {exc}. Put phrases in double quotes and use AND, OR, NOT"
-            " between words (FTS5 syntax)"
-        ) from exc
+        raise fts_error(f"search claims about {about!r}", exc) from exc
     return [
         StoredClaim(r["id"], r["article_id"], r["article_title"], r["outlet"], r["published"], r["url"],
                     _claim_from_row(r))

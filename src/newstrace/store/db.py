@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 from newstrace.errors import QueryError, StoreError
 from newstrace.models import Article, Caption, Failure
 from newstrace.store import links
-from newstrace.store.claims import StoredClaim, insert_claims, like_contains, query_claims
+from newstrace.store.claims import StoredClaim, fts_error, insert_claims, like_contains, query_claims
 from newstrace.store.entities import MENTIONS_SQL, entities_of, insert_entities
 from newstrace.store.links import ClaimGroupRow, CopyRow, LinkBatch, NewClaimGroup, StoryRow
 
@@ -537,7 +537,7 @@ class Store:
                     (query, floor, limit, offset),
                 ).fetchall()
         except sqlite3.OperationalError as exc:
-            raise _bad_query(query, exc) from exc
+            raise fts_error(f"search for {query!r}", exc) from exc
         return SearchRanking([int(r[0]) for r in rows], [float(r[1]) for r in rows], cut)
 
     def _newest(self, where: list[str], params: list[Any], limit: int, offset: int) -> list[Any]:
@@ -595,7 +595,7 @@ class Store:
                 f"SELECT json_group_array(id) FROM ({sql})", (query, *params, limit)  # noqa: S608
             ).fetchone()[0]
         except sqlite3.OperationalError as exc:
-            raise _bad_query(query, exc) from exc
+            raise fts_error(f"search for {query!r}", exc) from exc
         return [int(i) for i in json.loads(found or "[]")]
 
     def search_hits(self, query: str, ids: list[int], ranks: list[float] | None = None) -> list[SearchHit]:
@@ -622,7 +622,7 @@ class Store:
                         " AND rowid IN (SELECT value FROM json_each(?))", (query, id_json))
                 }
         except sqlite3.OperationalError as exc:
-            raise _bad_query(query, exc) from exc
+            raise fts_error(f"search for {query!r}", exc) from exc
         return [
             SearchHit(
                 article_id=i, title=rows[i]["title"], outlet=rows[i]["outlet"], published=rows[i]["published"],
@@ -659,13 +659,6 @@ def _search_filters(
         where.append(MENTIONS_SQL)
         params.append(entity)
     return where, params
-
-
-def _bad_query(query: str, exc: sqlite3.OperationalError) -> QueryError:
-    return QueryError(
-        f"cannot search for {query!r}: {exc}. Put phrases in double quotes and use AND, OR, NOT"
-        " between words (FTS5 syntax)"
-    )
 
 
 def _email_for(name: str, emails: list[str]) -> str | None:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from newstrace.errors import QueryError
-from newstrace.store.claims import like_contains
+from newstrace.store.claims import fts_error, like_contains
 
 
 @dataclass
@@ -329,10 +329,7 @@ def list_stories(
     try:
         rows = db.execute(sql, (*params, limit, offset)).fetchall()
     except sqlite3.OperationalError as exc:
-        raise QueryError(
-            f"cannot search stories for {query!r}: {exc}. Put phrases in double quotes and use AND, OR, NOT"
-            " between words (FTS5 syntax)"
-        ) from exc
+        raise fts_error(f"search stories for {query!r}", exc) from exc
     return [_story(r) for r in rows]
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newstrace.errors import QueryError, UsageError
-from newstrace.store.claims import like_contains
+from newstrace.store.claims import fts_error, like_contains
 
 #: Longest name, query and source a watchlist keeps.
 MAX_FIELD = 500
@@ -83,10 +83,7 @@ def _check_query(db: sqlite3.Connection, query: str) -> None:
     try:
         db.execute("SELECT rowid FROM article_search WHERE article_search MATCH ? LIMIT 1", (query,)).fetchall()
     except sqlite3.OperationalError as exc:
-        raise QueryError(
-            f"cannot search for {query!r}: {exc}. Put phrases in double quotes and use AND, OR, NOT"
-            " between words (FTS5 syntax)"
-        ) from exc
+        raise fts_error(f"search for {query!r}", exc) from exc
 
 
 def get(db: sqlite3.Connection, watchlist_id: int) -> Watchlist:
