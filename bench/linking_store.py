@@ -16,7 +16,6 @@ per article as the store grows is the point. Needs no shared data.
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import tempfile
 import time
@@ -25,18 +24,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from linking import _rss_mb  # noqa: E402  (current and peak RSS, as bench/linking.py reports them)
+
 CHUNK = 1000
-
-
-def _rss_mb() -> tuple[float, float]:
-    current = 0.0
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                current = int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return current, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run(sizes: list[int], seed: int, db: Path) -> list[dict]:
