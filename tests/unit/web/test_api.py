@@ -21,7 +21,7 @@ pytest.importorskip("httpx2")
 from fastapi.testclient import TestClient  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-import newstrace  # noqa: E402
+from hostile_content import HOSTILE_PAGE, IMG, JS_LINK, SCRIPT, hostile_article, store_and_link  # noqa: E402
 from newstrace.config import load_settings  # noqa: E402
 from newstrace.web import create_app  # noqa: E402
 from newstrace.web.login import safe_next  # noqa: E402
@@ -30,60 +30,7 @@ from newstrace.web.services import _cell, snippet_parts  # noqa: E402
 
 TOKEN = "correct-horse-battery-staple"
 
-SCRIPT = "<script>alert(1)</script>"
-IMG = "<img src=x onerror=alert(1)>"
-JS_LINK = "javascript:alert(1)"
-
-
-def _esc(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-HOSTILE_PAGE = f"""<!doctype html>
-<html><head><meta charset="utf-8">
-<title>{_esc(SCRIPT)} Quayside ferry fire forces evacuation</title>
-<meta name="author" content="{_esc(IMG)} Jane Roe">
-<meta property="og:site_name" content="Quayside {_esc(SCRIPT)} Gazette">
-<meta property="article:published_time" content="2025-10-13T09:00:00Z">
-<script>alert(1)</script>
-</head><body>
-<nav><a href="/">Home</a> | <a href="javascript:alert(1)">News</a></nav>
-<article>
-<h1>{_esc(SCRIPT)} Quayside ferry fire forces evacuation</h1>
-<p class="byline">By {_esc(IMG)} Jane Roe</p>
-<figure><img src="x" onerror="alert(1)" alt="smoke"><figcaption>{_esc(SCRIPT)} Smoke rises over the ferry terminal
-(Photo: {_esc(IMG)})</figcaption></figure>
-<p>A fire broke out aboard a ferry moored at the Quayside terminal on Monday, the harbour master said,
-forcing the evacuation of about 60 passengers. {_esc(SCRIPT)} was printed on a placard near the gangway.</p>
-<p>The operator said in a statement that nobody had been hurt and that the cause was under investigation,
-and asked readers to visit {JS_LINK} for updates, which the fire service said was not its address.</p>
-<p><a href="javascript:alert(1)">{JS_LINK}</a> was also posted to the operator's feed, and {_esc(IMG)} appeared
-in a reply that the company later removed, according to screenshots seen by the Gazette.</p>
-<script>document.write('<img src=x onerror=alert(1)>')</script>
-<p>Firefighters from three stations spent two hours bringing the blaze under control, the fire service said,
-adding that the ferry would stay out of service until inspectors had examined its engine room.</p>
-</article></body></html>
-"""
-
-
 # -- fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("web") / "news.db"
-    settings = load_settings(db=path)
-    with newstrace.Store(path) as store:
-        report = newstrace.ingest([str(newstrace.sample_corpus_path())], store, settings=settings)
-    assert report.added == 16 and not report.failed
-    return path
-
-
-@pytest.fixture(scope="module")
-def client(db: Path) -> Iterator[TestClient]:
-    settings = load_settings(db=db, allow_private=True, per_host_delay=0.0, respect_robots=False)
-    with TestClient(create_app(db, settings=settings)) as c:
-        yield c
 
 
 def _csrf(c: TestClient) -> str:
@@ -115,21 +62,7 @@ def hostile(client: TestClient) -> dict[str, Any]:
 def handmade(client: TestClient, hostile: dict[str, Any]) -> int:
     """An article made by hand, hostile in every field extraction would have cleaned
     (byline, outlet, URL, claim source), stored and linked directly."""
-    from newstrace.linker import link
-    from newstrace.models import Article, Caption, Claim, SourceRef, Span
-
-    body = f"{SCRIPT} said the harbour master, and {IMG} was seen at {JS_LINK} on the quay today."
-    claim = Claim(source=SourceRef(0, len(SCRIPT), SCRIPT, entity=SCRIPT, type="person"),
-                  cue=Span(len(SCRIPT) + 1, len(SCRIPT) + 5, "said"), content=[Span(0, len(SCRIPT), SCRIPT)],
-                  chain=[SCRIPT, IMG], date="2025-10-13")
-    article = Article(source=f"handmade {SCRIPT}", kind="html", title=f"{IMG} quay", authors=[IMG, SCRIPT],
-                      published="2025-10-13", outlet=f"{SCRIPT} Times", url=JS_LINK,
-                      captions=[Caption(SCRIPT, IMG)], paragraphs=[body], claims=[claim])
-    ctx = client.app.state.ctx
-    with ctx.writer() as store:
-        added = store.add(article, sha256="0" * 64)
-        link(store, settings=ctx.settings)
-    return added.article_id
+    return store_and_link(client, hostile_article())
 
 
 def _leak_story(client: TestClient) -> dict[str, Any]:

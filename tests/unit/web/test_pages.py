@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -22,45 +21,11 @@ pytest.importorskip("httpx2")
 import feedparser  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-import newstrace  # noqa: E402
+from hostile_content import HOSTILE_PAGE, IMG, JS_LINK, SCRIPT, hostile_article, store_and_link  # noqa: E402
 from newstrace.config import load_settings  # noqa: E402
 from newstrace.web import create_app  # noqa: E402
 from newstrace.web.pages import highlight, http_url, path_part  # noqa: E402
 from newstrace.web.security import CSP  # noqa: E402
-
-SCRIPT = "<script>alert(1)</script>"
-IMG = "<img src=x onerror=alert(1)>"
-JS_LINK = "javascript:alert(1)"
-
-
-def _esc(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-HOSTILE_PAGE = f"""<!doctype html>
-<html><head><meta charset="utf-8">
-<title>{_esc(SCRIPT)} Quayside ferry fire forces evacuation</title>
-<meta name="author" content="{_esc(IMG)} Jane Roe">
-<meta property="og:site_name" content="Quayside {_esc(SCRIPT)} Gazette">
-<meta property="article:published_time" content="2025-10-13T09:00:00Z">
-<script>alert(1)</script>
-</head><body>
-<article>
-<h1>{_esc(SCRIPT)} Quayside ferry fire forces evacuation</h1>
-<p class="byline">By {_esc(IMG)} Jane Roe</p>
-<figure><img src="x" onerror="alert(1)" alt="smoke"><figcaption>{_esc(SCRIPT)} Smoke rises over the ferry terminal
-(Photo: {_esc(IMG)})</figcaption></figure>
-<p>A fire broke out aboard a ferry moored at the Quayside terminal on Monday, the harbour master said,
-forcing the evacuation of about 60 passengers. {_esc(SCRIPT)} was printed on a placard near the gangway.</p>
-<p>The operator said in a statement that nobody had been hurt and that the cause was under investigation,
-and asked readers to visit {JS_LINK} for updates, which the fire service said was not its address.</p>
-<p><a href="javascript:alert(1)">{JS_LINK}</a> was also posted to the operator's feed, and {_esc(IMG)} appeared
-in a reply that the company later removed, according to screenshots seen by the Gazette.</p>
-<p>Firefighters from three stations spent two hours bringing the blaze under control, the fire service said,
-adding that the ferry would stay out of service until inspectors had examined its engine room.</p>
-</article></body></html>
-"""
-
 
 # -- a markup checker ---------------------------------------------------------------------------
 
@@ -131,23 +96,6 @@ def test_the_markup_checker_catches_what_it_should() -> None:
 # -- fixtures ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pages") / "news.db"
-    settings = load_settings(db=path)
-    with newstrace.Store(path) as store:
-        report = newstrace.ingest([str(newstrace.sample_corpus_path())], store, settings=settings)
-    assert report.added == 16 and not report.failed
-    return path
-
-
-@pytest.fixture(scope="module")
-def client(db: Path) -> Iterator[TestClient]:
-    settings = load_settings(db=db, allow_private=True, per_host_delay=0.0, respect_robots=False)
-    with TestClient(create_app(db, settings=settings)) as c:
-        yield c
-
-
 def _token(c: TestClient, path: str = "/ingest") -> str:
     """The CSRF token of a page's form (the page sets the matching cookie)."""
     r = c.get(path)
@@ -174,23 +122,7 @@ def hostile(client: TestClient) -> int:
 def handmade(client: TestClient, hostile: int) -> int:
     """An article hostile in every field extraction would have cleaned (byline, outlet, URL,
     captions, claim source and chain), stored and linked directly."""
-    from newstrace.linker import link
-    from newstrace.models import Article, Caption, Claim, Entity, SourceRef, Span
-
-    body = f"{SCRIPT} said the harbour master, and {IMG} was seen at {JS_LINK} on the quay today."
-    claim = Claim(source=SourceRef(0, len(SCRIPT), SCRIPT, entity=SCRIPT, type="person"),
-                  cue=Span(len(SCRIPT) + 1, len(SCRIPT) + 5, "said"), content=[Span(0, len(SCRIPT), SCRIPT)],
-                  chain=[SCRIPT, IMG], date="2025-10-13")
-    article = Article(source=f"handmade {SCRIPT}", kind="html", title=f"{IMG} quay", authors=[IMG, SCRIPT],
-                      published="2025-10-13", outlet=f"{SCRIPT} Times", url=JS_LINK,
-                      captions=[Caption(SCRIPT, IMG)], paragraphs=[body], claims=[claim],
-                      entities=[Entity(0, len(SCRIPT), SCRIPT, "ORG"),
-                                Entity(body.index(IMG), body.index(IMG) + len(IMG), IMG, "PERSON")])
-    ctx = client.app.state.ctx
-    with ctx.writer() as store:
-        added = store.add(article, sha256="0" * 64)
-        link(store, settings=ctx.settings)
-    return added.article_id
+    return store_and_link(client, hostile_article())
 
 
 def _leak_story(client: TestClient) -> int:
