@@ -179,8 +179,8 @@ def _group_story(store: Store, story_id: int, settings: Settings | None = None) 
     articles: dict[int, Article] = {}
     claims: dict[int, list[StoredClaim]] = {}
     for aid in ids:
-        articles[aid] = store.get(aid).article
         claims[aid] = store.claims(article_id=aid, limit=1_000_000)
+        articles[aid] = store.get(aid, claims=claims[aid]).article  # the claims read once
     copies = store.copies(ids)
     copies = {c: row for c, row in copies.items() if c in articles and row.original_id in articles}
     encode = _encoder(settings or load_settings())
