@@ -31,7 +31,7 @@ from newstrace.link import ClaimGrouper, CopyIndex, ProvenanceGraph, StoryCluste
 from newstrace.link.claimgroups import content_text
 from newstrace.link.figures import Figure
 from newstrace.link.stories import STORY_WINDOW_DAYS
-from newstrace.models import Article
+from newstrace.models import Article, Failure
 from newstrace.store import Store
 from newstrace.store.claims import StoredClaim
 from newstrace.store.links import ClaimGroupRow, CopyRow, LinkBatch, NewClaimGroup, StoryRow
@@ -57,6 +57,8 @@ class LinkReport:
     merged: int = 0
     #: stories whose claim groups were recomputed
     regrouped: int = 0
+    #: articles and stories that could not be linked (recorded in the store too)
+    failures: list[Failure] = field(default_factory=list)
 
 
 def link(
@@ -67,46 +69,89 @@ def link(
     batch: int = BATCH,
     on_progress: LinkProgress | None = None,
 ) -> LinkReport:
-    """Link every pending article of the store; ``rebuild`` forgets all links first."""
+    """Link every pending article of the store; ``rebuild`` forgets all links first.
+
+    Articles are taken in the store's pending order (publication date, then content: see
+    :meth:`Store.pending_links`), so what is found does not depend on ``batch``, on hash
+    seeds or on the order equal-dated inputs were ingested in. One link step runs at a time
+    per store (:meth:`Store.link_lock`); a second waits, then links what is still pending.
+    An article or a story that fails to link is recorded as a failure (stage ``link``) and
+    the step goes on."""
     settings = settings or load_settings()
     _encoder(settings)  # a missing extra fails here, before anything is written
-    if rebuild:
-        store.clear_links()
-    index = _load(store, COPY_STATE, CopyIndex.from_bytes, CopyIndex)
-    clusterer = _load(store, STORY_STATE, StoryClusterer.from_bytes, StoryClusterer)
     report = LinkReport()
+    with store.link_lock():
+        if rebuild:
+            store.clear_links()
+        index = _load(store, COPY_STATE, CopyIndex.from_bytes, CopyIndex)
+        clusterer = _load(store, STORY_STATE, StoryClusterer.from_bytes, StoryClusterer)
+        for story_id in store.stories_needing_regroup():  # left behind by a stopped run
+            _regroup_guarded(store, story_id, settings, report)
+        while todo := store.pending_links():  # again: articles stored while linking
+            for start in range(0, len(todo), max(1, batch)):
+                _link_batch(store, todo[start:start + max(1, batch)], index, clusterer, settings, report,
+                            on_progress)
+    return report
+
+
+def _link_batch(
+    store: Store,
+    todo: list[tuple[int, int, str | None]],
+    index: CopyIndex,
+    clusterer: StoryClusterer,
+    settings: Settings,
+    report: LinkReport,
+    on_progress: LinkProgress | None,
+) -> None:
+    """Link one batch, save it with both indexes in one transaction, then regroup."""
+    found = LinkBatch()
+    newest = ""
     today = date.today().isoformat()
-    for story_id in store.stories_needing_regroup():  # left behind by a stopped run
-        regroup(store, story_id, settings=settings)
-        report.regrouped += 1
-    while True:
-        todo = store.pending_links(batch)
-        if not todo:
-            break
-        todo.sort(key=lambda t: (t[2] is None, t[2] or "", t[0]))
-        found = LinkBatch()
-        newest = ""
-        for article_id, revision_id, published in todo:
+    for article_id, revision_id, published in todo:
+        try:
             article = store.get(article_id).article
             _link_one(article_id, article, index, clusterer, found)
-            found.linked.append((article_id, revision_id))
-            if published and published[:10] <= today:
-                newest = max(newest, published[:10])
-            if on_progress:
-                on_progress(article_id, found.stories[article_id])
-        if newest:
-            day = date.fromisoformat(newest)
-            index.prune((day - timedelta(days=settings.copy_window_days)).isoformat())
-            clusterer.prune((day - timedelta(days=STORY_KEEP_DAYS)).isoformat())
-        found.states = {COPY_STATE: index.to_bytes(), STORY_STATE: clusterer.to_bytes()}
-        touched = store.save_links(found)
-        report.articles += len(todo)
-        report.copies += sum(1 for rel in found.copies.values() if rel is not None)
-        report.merged += len(found.merges)
-        for story_id in sorted(touched):  # marked in the store until done: a stop here resumes
-            regroup(store, story_id, settings=settings)
-            report.regrouped += 1
-    return report
+        except Exception as exc:  # noqa: BLE001 - one article must not stop the step
+            _record(store, report, f"article:{article_id}", exc, article_id)
+        found.linked.append((article_id, revision_id))  # even when it failed: no retry loop
+        if published and published[:10] <= today:
+            newest = max(newest, published[:10])
+        if on_progress and article_id in found.stories:
+            on_progress(article_id, found.stories[article_id])
+    if newest:
+        day = date.fromisoformat(newest)
+        index.prune((day - timedelta(days=settings.copy_window_days)).isoformat())
+        clusterer.prune((day - timedelta(days=STORY_KEEP_DAYS)).isoformat())
+    found.states = {COPY_STATE: index.to_bytes(), STORY_STATE: clusterer.to_bytes()}
+    touched = store.save_links(found)
+    report.articles += len(todo)
+    report.copies += sum(1 for rel in found.copies.values() if rel is not None)
+    report.merged += len(found.merges)
+    for story_id in sorted(touched):  # marked in the store until done: a stop here resumes
+        _regroup_guarded(store, story_id, settings, report)
+
+
+def _regroup_guarded(store: Store, story_id: int, settings: Settings, report: LinkReport) -> None:
+    """Regroup a story; a failure is recorded and the story stays marked for the next run."""
+    try:
+        regroup(store, story_id, settings=settings)
+    except Exception as exc:  # noqa: BLE001 - one story must not stop the step
+        _record(store, report, f"story:{story_id}", exc)
+        return
+    report.regrouped += 1
+
+
+def _record(store: Store, report: LinkReport, what: str, exc: Exception, article_id: int | None = None) -> None:
+    source = what
+    if article_id is not None:
+        try:
+            source = store.get(article_id).article.source or what
+        except Exception:  # noqa: BLE001 - the article itself may be what cannot be read
+            pass
+    message = " ".join(f"{what}: {type(exc).__name__}: {exc}".split())[:1000]
+    failure = Failure(source, "link", "internal-error", message)
+    store.record_failure(failure)
+    report.failures.append(failure)
 
 
 def _load(store: Store, name: str, loader: Callable[[bytes], Any], empty: Callable[[], Any]) -> Any:

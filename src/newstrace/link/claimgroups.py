@@ -39,6 +39,7 @@ people were evacuated ... after a coupling failed") join whichever half they mat
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import defaultdict
@@ -193,17 +194,21 @@ def is_anaphoric(text: str) -> bool:
     return is_anaphoric_words(words(text))
 
 
-def _paragraph_of(article: Article | None, offset: int) -> int:
-    """Index of the paragraph of ``article.text`` holding ``offset``; -1 without an article."""
-    if article is None or not article.paragraphs or offset < 0:
+def paragraph_starts(article: Article) -> list[int]:
+    """Offsets in ``article.text`` where its paragraphs start."""
+    out, pos = [], 0
+    for p in article.paragraphs:
+        out.append(pos)
+        pos += len(p) + len(PARAGRAPH_SEPARATOR)
+    return out
+
+
+def _paragraph_of(starts: list[int] | None, offset: int) -> int:
+    """Index of the paragraph holding ``offset`` (``starts``: :func:`paragraph_starts`); -1
+    without an article."""
+    if not starts or offset < 0:
         return -1
-    pos = 0
-    for i, p in enumerate(article.paragraphs):
-        pos += len(p)
-        if offset < pos:
-            return i
-        pos += len(PARAGRAPH_SEPARATOR)
-    return len(article.paragraphs) - 1
+    return max(0, bisect.bisect_right(starts, offset) - 1)
 
 
 def shingles(text: str, k: int = 4) -> set[str]:
@@ -265,6 +270,8 @@ class ClaimGrouper:
         self._next_group = 0
         #: article id -> indexes of its items, in add order (for anaphoric denials)
         self._by_article: dict[int, list[int]] = defaultdict(list)
+        #: article id -> where its paragraphs start (found once per article, not per claim)
+        self._starts: dict[int, list[int]] = {}
 
     def _idf(self, w: str) -> float:
         return math.log((len(self._items) + 2) / (self._df.get(w, 0) + 1)) + 0.1
@@ -284,9 +291,11 @@ class ClaimGrouper:
         lexical = 0.0
         shared = a.words & b.words
         if len(shared) >= MIN_SHARED:
-            wa = sum(self._idf(w) for w in a.words)
-            wb = sum(self._idf(w) for w in b.words)
-            lexical = sum(self._idf(w) for w in shared) / min(wa, wb) if wa and wb else 0.0
+            # fsum: exact, so the result does not depend on the order a set is walked in
+            # (which changes with PYTHONHASHSEED and tipped claims across the thresholds)
+            wa = math.fsum(self._idf(w) for w in a.words)
+            wb = math.fsum(self._idf(w) for w in b.words)
+            lexical = math.fsum(self._idf(w) for w in shared) / min(wa, wb) if wa and wb else 0.0
         if a.vec is not None and b.vec is not None and a.negated == b.negated:
             cos = float(a.vec @ b.vec)
             if cos >= EMBED_JOIN:
@@ -311,7 +320,9 @@ class ClaimGrouper:
         if claim.content:
             item.start, item.end = min(c.start for c in claim.content), max(c.end for c in claim.content)
         item.cue_start, item.cue = claim.cue.start, claim.cue.text.lower()
-        item.paragraph = _paragraph_of(article, item.cue_start)
+        if article is not None and article_id not in self._starts:
+            self._starts[article_id] = paragraph_starts(article)
+        item.paragraph = _paragraph_of(self._starts.get(article_id), item.cue_start)
         item.has_source = claim.source is not None
         item.negated = bool(_NEGATION.search(text))
         item.vec = embedding

@@ -167,7 +167,9 @@ _NAME = re.compile(
     r"(?<![\w'’])(?:St\.\s)?[A-Z][\w'’\-]*[a-z0-9][\w'’\-]*"
     r"(?:\s+(?:(?:of|de)\s+(?:the\s+)?)?(?:St\.\s)?[A-Z][\w'’\-]*[a-z0-9][\w'’\-]*)*(?:\s+\d+[A-Za-z]?\b)?"
 )
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n)$")
+#: What ends the text before a word that starts a sentence: a sentence's final punctuation
+#: (or a quote mark) and some space, or a line break right before it.
+_SENTENCE_END = frozenset('.!?:;"“”')
 
 
 _FORMAT = "newstrace.StoryClusterer"
@@ -245,7 +247,7 @@ def names(text: str) -> list[str]:
     for m in _NAME.finditer(text):
         name = m.group(0)
         parts = name.split()
-        at_start = m.start() == 0 or _SENTENCE_START.search(text[: m.start()]) is not None
+        at_start = _starts_sentence(text, m.start())
         if at_start and (len(parts) == 1 or (len(parts) == 2 and parts[1][:1].isdigit())):
             continue  # "Officials", "Roughly 5,400": capitalised because a sentence starts
         words = [w for w in (_stem(p) for p in parts) if w.rstrip(".") not in _NOT_NAMES]
@@ -257,6 +259,18 @@ def names(text: str) -> list[str]:
             continue
         out.append("e:" + " ".join(words))
     return out
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    """Whether the word at ``at`` starts a sentence (the text's start, a line break right
+    before it, or final punctuation and space). Looks back over the space only: a search of
+    everything before each name made :meth:`StoryClusterer.names` quadratic in the text."""
+    if at == 0 or text[at - 1] == "\n":
+        return True
+    k = at
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    return k < at and k > 0 and text[k - 1] in _SENTENCE_END
 
 
 def _day(published: str | None) -> int | None:
@@ -271,9 +285,10 @@ def _day(published: str | None) -> int | None:
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
-    na = math.sqrt(sum(w * w for w in a.values()))
-    nb = math.sqrt(sum(w * w for w in b.values()))
+    # fsum: exact, so the result does not depend on the order the terms were inserted in
+    dot = math.fsum(w * b.get(t, 0.0) for t, w in a.items())
+    na = math.sqrt(math.fsum(w * w for w in a.values()))
+    nb = math.sqrt(math.fsum(w * w for w in b.values()))
     return dot / (na * nb) if na and nb else 0.0
 
 
@@ -431,7 +446,7 @@ class StoryClusterer:
     def _weigh(self, counts: dict[str, float]) -> dict[str, float]:
         """Counts times the current IDF, unit length."""
         vec = {t: c * self._idf(t) for t, c in counts.items()}
-        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+        norm = math.sqrt(math.fsum(w * w for w in vec.values())) or 1.0
         return {t: w / norm for t, w in vec.items()}
 
     # -- adding ---------------------------------------------------------------------

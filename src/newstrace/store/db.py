@@ -7,10 +7,12 @@ it was working on, and a re-run skips what is already done.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -24,6 +26,7 @@ from newstrace.store import links
 from newstrace.store.claims import StoredClaim, fts_error, insert_claims, like_contains, query_claims
 from newstrace.store.entities import MENTIONS_SQL, entities_of, insert_entities
 from newstrace.store.links import ClaimGroupRow, CopyRow, LinkBatch, NewClaimGroup, StoryRow
+from newstrace.store.tx import statements, write
 
 SCHEMA_VERSION = 6
 #: Ordered migrations: (version it brings the store to, SQL resource in this package).
@@ -33,6 +36,11 @@ MIGRATIONS: list[tuple[int, str]] = [
 ]
 
 AddStatus = Literal["added", "revised", "unchanged"]
+
+#: Seconds a writer waits for another process's write transaction to end (another ingest,
+#: the link step, the server) before giving up with a StoreError. Write transactions are
+#: short (one article, one link batch), so a wait this long means something is stuck.
+BUSY_TIMEOUT_S = 60.0
 
 #: A search with no filters ranks at most this many matches, the most recently added (see
 #: :meth:`Store.search_ranked`): bm25 over every match of a very common word is linear in
@@ -128,14 +136,15 @@ class Store:
             if readonly:
                 if not self.path.exists():
                     raise StoreError(f"no store at {self.path}: ingest something first, or pass --db")
-                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(self.path)
+                # autocommit: every write transaction is opened by store.tx.write
+                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA busy_timeout=10000")
+            self.db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             self.db.row_factory = sqlite3.Row
             if not readonly:
                 self._migrate()
@@ -176,13 +185,19 @@ class Store:
 
     def _migrate(self) -> None:
         self._check_version()
-        current = self._version()
-        for version, resource in MIGRATIONS:
-            if version <= current:
-                continue
-            sql = resources.files("newstrace.store").joinpath(resource).read_text("utf-8")
-            with self.db:
-                self.db.executescript(sql)
+        if self._version() == SCHEMA_VERSION:
+            return
+        # Under the write lock, the version read again: two processes opening a new store
+        # at once migrate it once.
+        with write(self.db):
+            self._check_version()
+            current = self._version()
+            for version, resource in MIGRATIONS:
+                if version <= current:
+                    continue
+                sql = resources.files("newstrace.store").joinpath(resource).read_text("utf-8")
+                for statement in statements(sql):
+                    self.db.execute(statement)
                 self.db.execute(
                     "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
                     "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
@@ -191,14 +206,14 @@ class Store:
 
     # -- runs ----------------------------------------------------------------------
     def start_run(self, command: str) -> int:
-        with self.db:
+        with write(self.db):
             cur = self.db.execute("INSERT INTO runs(started_at, command) VALUES (?, ?)", (_now(), command))
         return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
         cols = [c for c in ("added", "revised", "unchanged", "skipped", "failed") if c in counts]
         sets = ", ".join(f"{c}=?" for c in cols)
-        with self.db:
+        with write(self.db):
             self.db.execute(
                 f"UPDATE runs SET finished_at=?{', ' if sets else ''}{sets} WHERE id=?",
                 (_now(), *[counts[c] for c in cols], run_id),
@@ -222,7 +237,7 @@ class Store:
         now = _now()
         key = canonical_key(article.url, article.source)
         chash = article.content_hash
-        with self.db:
+        with write(self.db):
             article_id = self._article_id_for(key, article, chash, now)
             row = self.db.execute(
                 "SELECT id FROM revisions WHERE article_id=? AND content_hash=?", (article_id, chash)
@@ -307,7 +322,7 @@ class Store:
 
     def record_failure(self, failure: Failure, *, sha256: str | None = None, run_id: int | None = None) -> None:
         now = _now()
-        with self.db:
+        with write(self.db):
             self.db.execute(
                 "INSERT INTO failures(source, stage, reason, message, first_seen, last_seen, run_id)"
                 " VALUES (?,?,?,?,?,?,?) ON CONFLICT(source) DO UPDATE SET stage=excluded.stage,"
@@ -341,7 +356,7 @@ class Store:
         return query_claims(self.db, **filters)
 
     def failures(self, *, include_resolved: bool = False) -> list[dict[str, Any]]:
-        sql = "SELECT source, stage, reason, message, attempts, last_seen, resolved_at FROM failures"
+        sql = "SELECT source, stage, reason, message, attempts, first_seen, last_seen, resolved_at FROM failures"
         if not include_resolved:
             sql += " WHERE resolved_at IS NULL"
         return [dict(r) for r in self.db.execute(sql + " ORDER BY last_seen DESC, id DESC")]
@@ -399,9 +414,26 @@ class Store:
             last = ids[-1]
 
     # -- links (copies, stories, claim groups) ----------------------------------------
-    def pending_links(self, limit: int = 500) -> list[tuple[int, int, str | None]]:
-        """Articles the link step has not taken in yet: (id, revision id, published)."""
+    def pending_links(self, limit: int | None = None) -> list[tuple[int, int, str | None]]:
+        """Articles the link step has not taken in yet: (id, revision id, published), in
+        the order it takes them (see :func:`newstrace.store.links.pending`)."""
         return links.pending(self.db, limit)
+
+    @contextmanager
+    def link_lock(self) -> Iterator[None]:
+        """Held by the link step: one at a time per store, another one waits for it.
+
+        The link step keeps its indexes in memory between the batches it saves, so two at
+        once would each save a state missing the other's articles. A lock on a file beside
+        the store (``flock``: released by the system when the holder dies, even by
+        ``kill -9``) makes the second wait, then take in what is still pending."""
+        lock = self.path.with_name(self.path.name + "-link.lock")
+        with open(lock, "a+b") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
     def count_pending_links(self) -> int:
         return links.count_pending(self.db)
@@ -415,6 +447,10 @@ class Store:
 
     def stories_needing_regroup(self) -> list[int]:
         return links.needing_regroup(self.db)
+
+    def link_snapshot(self) -> dict[str, Any]:
+        """Stories, copies and claim groups by article key (see :func:`newstrace.store.links.snapshot`)."""
+        return links.snapshot(self.db)
 
     def clear_links(self) -> None:
         links.clear(self.db)

@@ -16,6 +16,7 @@ from typing import Any
 
 from newstrace.errors import QueryError
 from newstrace.store.claims import fts_error, like_contains
+from newstrace.store.tx import write
 
 
 @dataclass
@@ -101,8 +102,13 @@ class NewClaimGroup:
     denied_by: list[str] = field(default_factory=list)
 
 
-def pending(db: sqlite3.Connection, limit: int) -> list[tuple[int, int, str | None]]:
-    """Articles whose current revision the link step has not taken in: (id, revision, date)."""
+def pending(db: sqlite3.Connection, limit: int | None = None) -> list[tuple[int, int, str | None]]:
+    """Articles whose current revision the link step has not taken in: (id, revision, date),
+    in the order the link step takes them: by publication date (undated ones last), equal
+    dates by content hash, then by article key. Linking is order-dependent (a story is
+    started by its first article), so the order depends on the articles alone, never on
+    their ids, the order they were ingested in, or how many are linked at a time.
+    ``limit`` None: all of them."""
     return [
         (int(r[0]), int(r[1]), r[2])
         for r in db.execute(
@@ -110,8 +116,8 @@ def pending(db: sqlite3.Connection, limit: int) -> list[tuple[int, int, str | No
             " JOIN revisions r ON r.id = a.current_revision_id"
             " LEFT JOIN linked l ON l.article_id = a.id"
             " WHERE l.revision_id IS NULL OR l.revision_id != a.current_revision_id"
-            " ORDER BY a.id LIMIT ?",
-            (limit,),
+            " ORDER BY r.published IS NULL, r.published, r.content_hash, a.article_key LIMIT ?",
+            (-1 if limit is None else limit,),
         )
     ]
 
@@ -133,7 +139,7 @@ def load_state(db: sqlite3.Connection, name: str) -> bytes | None:
 
 def clear(db: sqlite3.Connection) -> None:
     """Forget every link (for a rebuild); articles and claims stay."""
-    with db:
+    with write(db):
         for table in ("claim_group_members", "claim_groups", "story_articles", "stories", "copies", "linked",
                       "link_state"):
             db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
@@ -142,7 +148,7 @@ def clear(db: sqlite3.Connection) -> None:
 def save_batch(db: sqlite3.Connection, batch: LinkBatch, now: str) -> set[int]:
     """Write a batch in one transaction; returns the stories whose membership changed."""
     touched: set[int] = set()
-    with db:
+    with write(db):
         for copy_id, rel in batch.copies.items():
             if rel is None:
                 db.execute("DELETE FROM copies WHERE copy_id=?", (copy_id,))
@@ -236,7 +242,7 @@ def _delete_groups(db: sqlite3.Connection, story_id: int) -> None:
 
 def replace_claim_groups(db: sqlite3.Connection, story_id: int, groups: Sequence[NewClaimGroup]) -> None:
     """The story's claim groups, replacing those it had (one transaction)."""
-    with db:
+    with write(db):
         _delete_groups(db, story_id)
         for g in groups:
             members = [(c, "asserts") for c in g.asserts] + [(c, "denies") for c in g.denies]
@@ -334,12 +340,15 @@ def list_stories(
 
 
 def story_article_ids(db: sqlite3.Connection, story_id: int) -> list[int]:
-    """The story's articles, by publication date (undated last), then id."""
+    """The story's articles in the link step's order (publication date, undated last, then
+    content hash and key: see :func:`pending`), so that its claims are grouped the same way
+    whatever order the articles were ingested in."""
     return [
         int(r[0])
         for r in db.execute(
-            "SELECT sa.article_id FROM story_articles sa JOIN current_articles c ON c.article_id = sa.article_id"
-            " WHERE sa.story_id=? ORDER BY c.published IS NULL, c.published, sa.article_id",
+            "SELECT sa.article_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+            " JOIN revisions r ON r.id = a.current_revision_id"
+            " WHERE sa.story_id=? ORDER BY r.published IS NULL, r.published, r.content_hash, a.article_key",
             (story_id,),
         )
     ]
@@ -432,3 +441,33 @@ def source_filter(term: str) -> tuple[str, list[str]]:
         " WHERE cs.name LIKE ? ESCAPE '\\')",
         [like_contains(term)],
     )
+
+
+def snapshot(db: sqlite3.Connection) -> dict[str, Any]:
+    """What linking found, named by what the articles are instead of by store ids: each
+    live story as its articles' keys, each copy as (copy key, original key), each claim
+    group as its members (article key, cue offset, role) with its provenance numbers.
+    Two stores that hold the same articles linked the same way give equal snapshots,
+    whatever order the articles were ingested or linked in (what the determinism checks
+    compare)."""
+    keys = {int(r[0]): r[1] for r in db.execute("SELECT id, article_key FROM articles")}
+    stories: dict[int, list[str]] = {}
+    for sid, aid in db.execute("SELECT story_id, article_id FROM story_articles"):
+        stories.setdefault(int(sid), []).append(keys[int(aid)])
+    copies = sorted((keys[int(c)], keys[int(o)]) for c, o in db.execute("SELECT copy_id, original_id FROM copies"))
+    members: dict[int, list[tuple[str, int, str]]] = {}
+    for gid, aid, cue, role in db.execute(
+        "SELECT m.group_id, r.article_id, c.cue_start, m.role FROM claim_group_members m"
+        " JOIN claims c ON c.id = m.claim_id JOIN revisions r ON r.id = c.revision_id"
+    ):
+        members.setdefault(int(gid), []).append((keys[int(aid)], int(cue), role))
+    groups = []
+    for r in db.execute("SELECT id, independent_origins, origins, circular, denied_by FROM claim_groups"):
+        groups.append({"members": sorted(members.get(int(r[0]), [])), "independent_origins": int(r[1]),
+                       "origins": json.loads(r[2]), "circular": bool(r[3]), "denied_by": json.loads(r[4])})
+    return {
+        "stories": sorted(sorted(v) for v in stories.values()),
+        "copies": copies,
+        "groups": sorted(groups, key=lambda g: g["members"]),
+    }
+

@@ -17,6 +17,7 @@ from typing import Any
 
 from newstrace.errors import QueryError, UsageError
 from newstrace.store.claims import fts_error, like_contains
+from newstrace.store.tx import write
 
 #: Longest name, query and source a watchlist keeps.
 MAX_FIELD = 500
@@ -71,7 +72,7 @@ def add(db: sqlite3.Connection, name: str, *, query: str | None = None, source: 
     name_ = name_ or query_ or source_
     if query_ is not None:
         _check_query(db, query_)
-    with db:
+    with write(db):
         cur = db.execute(
             "INSERT INTO watchlists(name, query, source, created_at, last_seen_at) VALUES (?,?,?,?,NULL)",
             (name_, query_, source_, _now()),
@@ -99,14 +100,14 @@ def all_watchlists(db: sqlite3.Connection) -> list[Watchlist]:
 
 def delete(db: sqlite3.Connection, watchlist_id: int) -> None:
     get(db, watchlist_id)  # not-found first
-    with db:
+    with write(db):
         db.execute("DELETE FROM watchlists WHERE id=?", (watchlist_id,))
 
 
 def mark_seen(db: sqlite3.Connection, watchlist_id: int, when: str | None = None) -> str | None:
     """Record a visit; returns the previous visit's time (None: never visited)."""
     before = get(db, watchlist_id).last_seen_at
-    with db:
+    with write(db):
         db.execute("UPDATE watchlists SET last_seen_at=? WHERE id=?", (when or _now(), watchlist_id))
     return before
 
