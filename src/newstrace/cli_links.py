@@ -17,9 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
-from newstrace.cli import ConfigOption, DbOption, _check_date, _fail, _settings, app, err, out
-from newstrace.errors import NewstraceError, UsageError
-from newstrace.store import Store
+from newstrace.cli import ConfigOption, DbOption, _check_date, _check_format, _settings, _store, app, err, out
+from newstrace.store.export import check_output, write_output
 
 
 @app.command("link")
@@ -32,18 +31,15 @@ def link_cmd(
     this itself unless --no-link)."""
     from newstrace.linker import link
 
-    try:
-        settings = _settings(db, config)
-        with Store(settings.db) as store:
-            total = store.count() if rebuild else store.count_pending_links()
-            columns = [SpinnerColumn(), TextColumn("linking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-            with Progress(*columns, console=err) as progress:
-                task = progress.add_task("linking", total=total)
-                report = link(store, settings=settings, rebuild=rebuild,
-                              on_progress=lambda *_: progress.advance(task))
-            s = store.stats()
-    except NewstraceError as exc:
-        _fail(exc)
+    settings = _settings(db, config)
+    with _store(settings) as store:
+        total = store.count() if rebuild else store.count_pending_links()
+        columns = [SpinnerColumn(), TextColumn("linking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+        with Progress(*columns, console=err) as progress:
+            task = progress.add_task("linking", total=total)
+            report = link(store, settings=settings, rebuild=rebuild,
+                          on_progress=lambda *_: progress.advance(task))
+        s = store.stats()
     out.print(
         f"linked {report.articles} article(s): {report.copies} copy relation(s) found, {report.merged} story "
         f"merge(s); the store holds {s['stories']} stories, {s['copies']} copies, {s['claim_groups']} claim groups"
@@ -61,17 +57,14 @@ def stories(
     offset: Annotated[int, typer.Option(min=0)] = 0,
     format: Annotated[str, typer.Option("--format", "-f", help="table or jsonl.")] = "table",
     db: DbOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """List stories, latest news first."""
-    try:
-        if format not in ("table", "jsonl"):
-            raise UsageError(f"--format must be table or jsonl, not {format!r}")
-        with Store(_settings(db, None).db, readonly=True) as store:
-            rows = store.stories(query=query, source=source, since=_check_date(since, "--since"),
-                                 until=_check_date(until, "--until"), min_articles=min_articles,
-                                 limit=limit, offset=offset)
-    except NewstraceError as exc:
-        _fail(exc)
+    _check_format(format, ("table", "jsonl"))
+    with _store(_settings(db, config), readonly=True) as store:
+        rows = store.stories(query=query, source=source, since=_check_date(since, "--since"),
+                             until=_check_date(until, "--until"), min_articles=min_articles,
+                             limit=limit, offset=offset)
     if format == "jsonl":
         for r in rows:
             sys.stdout.write(json.dumps(r.to_record(), ensure_ascii=False) + "\n")
@@ -99,21 +92,18 @@ def story(
     figures: Annotated[bool, typer.Option("--figures", help="Numbers reported repeatedly, as they changed.")] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     db: DbOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """One story: its articles, and on request its timeline, claim groups, provenance graph
     and figures."""
     from newstrace.link import to_json
     from newstrace.linker import story_view
 
-    try:
-        if format not in ("text", "json"):
-            raise UsageError(f"--format must be text or json, not {format!r}")
-        settings = _settings(db, None)
-        with Store(settings.db, readonly=True) as store:
-            view = story_view(store, story_id, settings=settings)
-            claim_text = {sc.id: sc for sc in view.claims()}
-    except NewstraceError as exc:
-        _fail(exc)
+    _check_format(format, ("text", "json"))
+    settings = _settings(db, config)
+    with _store(settings, readonly=True) as store:
+        view = story_view(store, story_id, settings=settings)
+        claim_text = {sc.id: sc for sc in view.claims()}
     if format == "json":
         rec: dict[str, Any] = view.to_record()
         if timeline:
@@ -219,26 +209,25 @@ def export_graph(
     story_ids: Annotated[Optional[list[int]], typer.Option("--story", help="Only this story (repeatable); default all.")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (stdout if omitted).")] = None,
     db: DbOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Export the provenance graph: outlets, articles and sources, with reports, cites and
     copies edges, and each claim group's origins."""
     from newstrace.link import to_gexf, to_graphml, to_json
     from newstrace.linker import graph
 
-    try:
-        if format not in ("graphml", "gexf", "json"):
-            raise UsageError(f"--format must be graphml, gexf or json, not {format!r}")
-        settings = _settings(db, None)
-        with Store(settings.db, readonly=True) as store:
-            g = graph(store, story_ids or None, settings=settings)
-    except NewstraceError as exc:
-        _fail(exc)
+    _check_format(format, ("graphml", "gexf", "json"))
+    if output:
+        check_output(output)  # before the graph is built
+    settings = _settings(db, config)
+    with _store(settings, readonly=True) as store:
+        g = graph(store, story_ids or None, settings=settings)
     text = (
         to_graphml(g) if format == "graphml" else to_gexf(g) if format == "gexf"
         else json.dumps(to_json(g), ensure_ascii=False, indent=2) + "\n"
     )
     if output:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         err.print(Text(f"wrote {len(g.nodes)} nodes and {len(g.edges)} edges to {output}"))
     else:
         sys.stdout.write(text)

@@ -3,7 +3,8 @@
 Registered on the main Typer app by :mod:`newstrace.cli`. On 127.0.0.1 (the default) no
 token is needed, and only requests addressed to a loopback name are answered (a DNS
 rebinding page cannot reach the server); on any other address the command refuses to start
-without a token (``--token`` or ``NEWSTRACE_TOKEN``).
+without a token (``--token`` or ``NEWSTRACE_TOKEN``), and a token must pass
+:func:`newstrace.web.security.check_token` (16 printable characters at least, no spaces).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from typing import Annotated, Optional
 import typer
 from rich.text import Text
 
-from newstrace.cli import ConfigOption, DbOption, _fail, _settings, app, err
-from newstrace.errors import NewstraceError
+from newstrace.cli import ConfigOption, DbOption, _settings, app, _check_db_path, err
+from newstrace.errors import UsageError
 
 
 @app.command()
@@ -31,28 +32,22 @@ def serve(
 ) -> None:
     """Serve the JSON API (/api/v1, described at /openapi.json) over the store."""
     # FastAPI and uvicorn are imported here, not with the CLI: other commands start faster
-    from newstrace.web.security import LOOPBACK_HOSTS, MIN_TOKEN_LENGTH, is_loopback
+    from newstrace.web.security import LOOPBACK_HOSTS, check_token, is_loopback
 
-    token = token or None
+    token = check_token(token)
     loopback = is_loopback(host)
     if not loopback and token is None:
-        err.print(Text(f"error: refusing to listen on {host} without a token: pass --token or set "
-                       f"NEWSTRACE_TOKEN (or listen on 127.0.0.1)", style="red"))
-        raise typer.Exit(2)
-    if token is not None and len(token) < MIN_TOKEN_LENGTH:
-        err.print(Text(f"error: the token must be at least {MIN_TOKEN_LENGTH} characters long", style="red"))
-        raise typer.Exit(2)
+        raise UsageError(f"refusing to listen on {host} without a token: pass --token or set "
+                         f"NEWSTRACE_TOKEN (or listen on 127.0.0.1)")
     import uvicorn
 
     from newstrace.web import create_app
 
-    try:
-        settings = _settings(db, config)
-        # unauthenticated: answer only requests addressed to this machine by a loopback name
-        allowed = None if token else sorted(LOOPBACK_HOSTS | {host})
-        application = create_app(settings.db, settings=settings, token=token, allowed_hosts=allowed)
-    except NewstraceError as exc:
-        _fail(exc)
+    settings = _settings(db, config)
+    _check_db_path(settings.db)
+    # unauthenticated: answer only requests addressed to this machine by a loopback name
+    allowed = None if token else sorted(LOOPBACK_HOSTS | {host})
+    application = create_app(settings.db, settings=settings, token=token, allowed_hosts=allowed)
     shown = f"[{host}]" if ":" in host else host
     err.print(Text(f"serving {settings.db}: the workbench at http://{shown}:{port}/ and the API at /api/v1 "
                    f"({'token required' if token else 'no token: loopback only'})", style="dim"))

@@ -204,3 +204,49 @@ def test_store_location_from_environment(pages: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     res = run("ingest", str(pages / "spill-0.html"), env={"NEWSTRACE_HOME": str(home)})
     assert res.returncode == 0 and (home / "newstrace.db").exists()
+
+
+def test_version() -> None:
+    from importlib.metadata import version
+
+    for flag in ("--version", "-V"):
+        res = CliRunner().invoke(app, [flag])
+        assert res.exit_code == 0 and res.stdout == f"newstrace {version('newstrace')}\n", res.output
+    res = run("--version")
+    assert res.returncode == 0 and res.stdout.decode().startswith("newstrace ")
+
+
+def test_help_shows_flags_as_flags() -> None:
+    """This typer prints a ``<bool>`` type beside every flag, as if it took a value."""
+    import typer.main
+
+    runner = CliRunner(env={"COLUMNS": "200"})
+    names = list(typer.main.get_group(app).commands)
+    assert len(names) >= 14
+    for args in [["--help"], *([name, "--help"] for name in names)]:
+        res = runner.invoke(app, args)
+        assert res.exit_code == 0, res.output
+        assert "<bool>" not in res.stdout, args
+    ingest_help = runner.invoke(app, ["ingest", "--help"]).stdout
+    assert "--no-claims" in ingest_help and "<str>" in ingest_help  # options with values keep their type
+
+
+def test_failures_as_jsonl(tmp_path: Path) -> None:
+    from newstrace.models import Failure
+    from newstrace.store import Store
+
+    db = tmp_path / "n.db"
+    with Store(db) as store:
+        store.record_failure(Failure("pages/empty.html", "ingest", "empty", "pages/empty.html: the file is empty"))
+    runner = CliRunner()
+    res = runner.invoke(app, ["failures", "--format", "jsonl", "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    recs = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(recs) == 1
+    assert list(recs[0]) == ["source", "stage", "reason", "message", "attempts", "first_seen", "last_seen",
+                             "resolved_at"]
+    r = recs[0]
+    assert (r["source"], r["stage"], r["reason"], r["attempts"]) == ("pages/empty.html", "ingest", "empty", 1)
+    assert r["first_seen"] == r["last_seen"] and r["resolved_at"] is None
+    table = runner.invoke(app, ["failures", "--db", str(db)])
+    assert table.exit_code == 0 and "1 failure(s)" in table.stdout

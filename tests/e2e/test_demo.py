@@ -31,7 +31,9 @@ def test_demo_ingests_every_sample_page_once(tmp_path: Path) -> None:
 
 
 def test_demo_serve_opens_the_workbench_over_the_sample(tmp_path: Path) -> None:
-    """The README's first command: ingest the sample, then serve the workbench until stopped."""
+    """The README's first command: ingest the sample into the demo's own store (not the
+    user's default one), then serve the workbench over it until stopped."""
+    import os
     import socket
     import time
     import urllib.request
@@ -39,10 +41,13 @@ def test_demo_serve_opens_the_workbench_over_the_sample(tmp_path: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSTRACE_")}
+    env["NEWSTRACE_HOME"] = str(home)
     log = tmp_path / "demo.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "newstrace", "demo", "--serve", "--port", str(port),
-                                 "--db", str(tmp_path / "demo.db")], stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([sys.executable, "-m", "newstrace", "demo", "--serve", "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + 300
         while True:
@@ -58,3 +63,10 @@ def test_demo_serve_opens_the_workbench_over_the_sample(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    demo_db = home / "demo.db"
+    assert demo_db.is_file() and not (home / "newstrace.db").exists()
+    said = " ".join(log.read_text(errors="replace").split())
+    assert f"The demo store is {demo_db} (your own store is left alone)" in said and f"--db {demo_db}" in said
+    con = sqlite3.connect(demo_db)
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == len(
+        [p for p in sample_corpus_path().iterdir() if p.suffix in (".html", ".txt")])

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from newstrace.store import Store
 from newstrace.store import db as store_db
+from newstrace.store.export import csv_text
 from newstrace.web import services
 from newstrace.web.app import SafeJSONResponse, WebContext, error_response, get_ctx, safe_json
 from newstrace.web.security import CSRF_FIELD, CSRF_HEADER, csrf_token_for, set_csrf_cookie
@@ -407,8 +408,8 @@ def export_articles(ctx: Ctx, format: Literal["jsonl", "csv"] = "jsonl") -> Resp
         if format == "jsonl":
             text = "".join(safe_json(r) + "\n" for r in recs)
         else:
-            text = services.csv_text(services.ARTICLE_COLUMNS, (services.article_flat(r) for r in recs),
-                                     header=cursor is None)
+            text = csv_text(services.ARTICLE_COLUMNS, (services.article_flat(r) for r in recs),
+                            header=cursor is None)
         return text, last, len(recs) < EXPORT_BATCH
 
     media = "application/x-ndjson" if format == "jsonl" else "text/csv; charset=utf-8"
@@ -423,8 +424,8 @@ def export_claims(ctx: Ctx, format: Literal["jsonl", "csv"] = "jsonl") -> Respon
         if format == "jsonl":
             text = "".join(safe_json(r) + "\n" for r in recs)
         else:
-            text = services.csv_text(services.CLAIM_COLUMNS, (services.claim_flat(r) for r in recs),
-                                     header=cursor is None)
+            text = csv_text(services.CLAIM_COLUMNS, (services.claim_flat(r) for r in recs),
+                            header=cursor is None)
         return text, offset + len(recs), len(recs) < EXPORT_BATCH
 
     media = "application/x-ndjson" if format == "jsonl" else "text/csv; charset=utf-8"

@@ -1,5 +1,11 @@
 """The login form of a server started with a token: it sets an HttpOnly, SameSite=Strict
-session cookie. API clients send ``Authorization: Bearer <token>`` instead."""
+session cookie. API clients send ``Authorization: Bearer <token>`` instead.
+
+Failed attempts are counted by the app's :class:`~newstrace.web.security.LoginLimiter`: a
+client address past its limit (or everyone, past the global one) gets 429 and
+``Retry-After`` without its password being looked at. The address is the connection's:
+behind a reverse proxy every client shares the proxy's.
+"""
 
 from __future__ import annotations
 
@@ -60,8 +66,18 @@ def login(
     guard: Guard = request.app.state.guard
     if guard.token is None:
         return RedirectResponse(safe_next(next), status_code=303)
+    client = request.client.host if request.client else "unknown"
+    limiter = guard.login_limiter
+    wait = limiter.retry_after(client)
+    if wait:
+        resp = _page(request, error=f"too many failed attempts: try again in {wait} seconds", next_=next,
+                     status=429)
+        resp.headers["Retry-After"] = str(wait)
+        return resp
     if not guard.check_password(password):
+        limiter.failed(client)
         return _page(request, error="wrong token", next_=next, status=401)
+    limiter.succeeded(client)
     resp = RedirectResponse(safe_next(next), status_code=303)
     set_session_cookie(resp, request, guard.mint_session())
     return resp

@@ -43,6 +43,7 @@ from newstrace.models import Failure
 from newstrace.store import Store
 from newstrace.store import db as store_db
 from newstrace.store import watchlists as wl
+from newstrace.store.export import csv_text
 from newstrace.web import services
 from newstrace.web.app import TEMPLATES_DIR, SafeJSONResponse, WebContext, _status_for, get_ctx, safe_json
 from newstrace.web.security import CSRF_FIELD, Guard, csrf_token_for, set_csrf_cookie
@@ -533,7 +534,7 @@ def _story_claim_records(ctx: WebContext, story_id: int) -> tuple[int, list[dict
 @router.get("/stories/{story_id}/claims.csv")
 def story_claims_csv(ctx: Ctx, story_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Response:
     sid, recs = _story_claim_records(ctx, story_id)
-    text = services.csv_text(services.CLAIM_COLUMNS, (services.claim_flat(r) for r in recs), header=True)
+    text = csv_text(services.CLAIM_COLUMNS, (services.claim_flat(r) for r in recs), header=True)
     return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="story-{sid}-claims.csv"'})
 
@@ -580,7 +581,7 @@ def search_export(
     if fmt == "jsonl":
         return _download("".join(safe_json(r) + "\n" for r in recs), fmt, "search-results")
     flat = ({**r, "authors": "; ".join(r["authors"])} for r in recs)
-    return _download(services.csv_text(SEARCH_EXPORT_COLUMNS, flat, header=True), fmt, "search-results")
+    return _download(csv_text(SEARCH_EXPORT_COLUMNS, flat, header=True), fmt, "search-results")
 
 
 @router.get("/sources/{name:path}/claims.{fmt}")
@@ -593,7 +594,7 @@ def source_export(
         recs = services.claim_records(store, services.source_claims(store, name, limit=EXPORT_CAP, offset=0))
     if fmt == "jsonl":
         return _download("".join(safe_json(r) + "\n" for r in recs), fmt, "source-claims")
-    return _download(services.csv_text(services.CLAIM_COLUMNS, (services.claim_flat(r) for r in recs), header=True),
+    return _download(csv_text(services.CLAIM_COLUMNS, (services.claim_flat(r) for r in recs), header=True),
                      fmt, "source-claims")
 
 

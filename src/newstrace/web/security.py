@@ -8,7 +8,13 @@
 * **Authentication.** With a token configured, every request but ``/login`` needs either
   ``Authorization: Bearer <token>`` (API clients) or the session cookie the login form sets
   (HttpOnly, SameSite=Strict, signed, expiring). Without a token (``newstrace serve`` on
-  127.0.0.1) none is needed; the CLI refuses to bind elsewhere without one.
+  127.0.0.1) none is needed; the CLI refuses to bind elsewhere without one, and takes only
+  a token :func:`check_token` accepts.
+* **Login rate limit.** The login form answers 429 with ``Retry-After`` to a client address
+  past :data:`LOGIN_FAILURES_PER_CLIENT` failed attempts in :data:`LOGIN_WINDOW` seconds,
+  and to everyone past :data:`LOGIN_FAILURES_TOTAL` failed attempts from all addresses
+  together (guessing spread over many addresses); the :class:`LoginLimiter` lives on the
+  app's :class:`Guard`, in memory.
 * **CSRF.** Every POST/PUT/PATCH/DELETE goes through :func:`csrf_guard` (an app-wide
   dependency): a request authenticated by a valid bearer token passes (browsers never add
   that header on their own); any other needs a signed, expiring CSRF token in the
@@ -28,15 +34,20 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import secrets
+import threading
 import time
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import HTTPException, Request
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from newstrace.errors import UsageError
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +78,14 @@ DEFAULT_BODY_LIMIT = 1024 * 1024
 MULTIPART_OVERHEAD = 64 * 1024
 #: Shortest token ``newstrace serve`` accepts.
 MIN_TOKEN_LENGTH = 16
+#: Failed logins one client address may make within :data:`LOGIN_WINDOW` seconds before it
+#: must wait (a person mistyping does not get there; a guessing script stops at once).
+LOGIN_FAILURES_PER_CLIENT = 5
+#: Failed logins from all addresses together within the window before every login waits.
+LOGIN_FAILURES_TOTAL = 100
+LOGIN_WINDOW = 60.0
+#: Client addresses the login limiter remembers at most (the oldest are forgotten first).
+LOGIN_MAX_CLIENTS = 10_000
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -87,12 +106,78 @@ async def send_json(send: Send, status: int, body: bytes, headers: Iterable[tupl
     await send({"type": "http.response.body", "body": body})
 
 
+def check_token(token: str | None) -> str | None:
+    """The token a server is started with, or None for none (None or ""): surrounding spaces
+    are trimmed, then it must be at least :data:`MIN_TOKEN_LENGTH` printable ASCII characters
+    with no space or control character inside (it travels in an HTTP header); else a
+    one-line UsageError that does not repeat the token."""
+    if not token:
+        return None
+    value = token.strip()
+    if len(value) < MIN_TOKEN_LENGTH:
+        raise UsageError(f"the token must be at least {MIN_TOKEN_LENGTH} characters long once surrounding "
+                         f"spaces are trimmed (it has {len(value)}): use a long random one, e.g. from "
+                         "`python -c 'import secrets; print(secrets.token_urlsafe(24))'`")
+    for ch in value:
+        if not "\x21" <= ch <= "\x7e":
+            what = ("a space" if ch.isspace() else "a control character" if ord(ch) < 32 or ord(ch) == 127
+                    else "a non-ASCII character")
+            raise UsageError(f"the token holds {what}: use printable ASCII characters only, with no spaces "
+                             "or control characters")
+    return value
+
+
+class LoginLimiter:
+    """Failed logins remembered per client address and in all, over a sliding window, to
+    answer a guessing client (or a guessing crowd) "wait N seconds". Thread-safe; ``clock``
+    (monotonic seconds) can be replaced, for tests."""
+
+    def __init__(self, per_client: int = LOGIN_FAILURES_PER_CLIENT, total: int = LOGIN_FAILURES_TOTAL,
+                 window: float = LOGIN_WINDOW, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_client, self.total, self.window = per_client, total, window
+        self.clock = clock
+        self._lock = threading.Lock()
+        # the times of the latest failures (only the last `per_client` / `total` matter)
+        self._clients: dict[str, deque[float]] = {}
+        self._all: deque[float] = deque(maxlen=total)
+
+    def retry_after(self, client: str) -> int:
+        """Whole seconds ``client`` must wait before its next attempt; 0 when it may try now."""
+        with self._lock:
+            since = self.clock() - self.window
+            waits = [times[0] - since for times in (self._clients.get(client), self._all)
+                     if times is not None and len(times) == times.maxlen and times[0] > since]
+            return max(1, math.ceil(max(waits))) if waits else 0
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            now = self.clock()
+            self._all.append(now)
+            times = self._clients.pop(client, None) or deque(maxlen=self.per_client)
+            times.append(now)
+            self._clients[client] = times  # last in the dict: the most recently seen
+            if len(self._clients) > LOGIN_MAX_CLIENTS:
+                self._forget(now - self.window)
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._clients.pop(client, None)
+
+    def _forget(self, since: float) -> None:
+        for c in [c for c, times in self._clients.items() if times[-1] <= since]:
+            del self._clients[c]
+        while len(self._clients) > LOGIN_MAX_CLIENTS:  # all recent: forget the least recently seen
+            del self._clients[next(iter(self._clients))]
+
+
 class Guard:
-    """The secrets of one server: its token (if any) and the key that signs cookies and CSRF tokens."""
+    """The secrets of one server: its token (if any), the key that signs cookies and CSRF
+    tokens, and the login limiter."""
 
     def __init__(self, token: str | None, secret: bytes | None = None) -> None:
         self.token = token or None
         self._key = secret or secrets.token_bytes(32)
+        self.login_limiter = LoginLimiter()
 
     # -- signing -----------------------------------------------------------------------
     def _sign(self, purpose: str, payload: str) -> str:

@@ -7,8 +7,6 @@ arrived by URL or upload and says, article by article, what was added.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -16,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newstrace.config import Settings
-from newstrace.errors import NewstraceError, QueryError
+from newstrace.errors import QueryError
 from newstrace.extract.decode import looks_binary
 from newstrace.ingest import Skipped
-from newstrace.models import Article, ExtractOptions, Failure, RawInput
-from newstrace.store import Store
+from newstrace.models import Article, Failure, RawInput
+from newstrace.store import AddResult, Store
 from newstrace.store.claims import StoredClaim, _claim_from_row
 from newstrace.store.export import FLAT_COLUMNS, _flat
 
@@ -205,26 +203,7 @@ def figure_record(f: Any) -> dict[str, Any]:
     return {"counted": f.counted, "values": [vars(v).copy() for v in f.values]}
 
 
-# -- exports ----------------------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    """A CSV cell that a spreadsheet will not run as a formula (page text is hostile)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def csv_text(columns: list[str], rows: Iterable[dict[str, Any]], *, header: bool) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
-    if header:
-        w.writeheader()
-    for r in rows:
-        w.writerow({k: _cell(v) for k, v in r.items()})
-    return buf.getvalue()
+# -- exports (written as CSV by newstrace.store.export.csv_text) -------------------------------
 
 
 def article_export_rows(store: Store, after: int, batch: int) -> tuple[list[dict[str, Any]], int]:
@@ -320,54 +299,28 @@ def ingest_inputs(
     command: str = "serve ingest",
     link: bool = True,
 ) -> WebIngestReport:
-    """Extract, analyse, store and link each input (as :func:`newstrace.pipeline.ingest`
-    does) and report each article added. ``pipeline()`` gives the analysis pipeline (built
-    on first need: a failed fetch loads no model)."""
-    from newstrace.pipeline import extract_one
+    """Extract, analyse, store and link each input with the one ingest loop
+    (:func:`newstrace.pipeline.ingest_items`: the same budgets and failure handling as the
+    command line) and report each article stored. ``pipeline()`` gives the analysis
+    pipeline (built on first need: a failed fetch loads no model)."""
+    from newstrace.pipeline import ingest_items
 
-    options = ExtractOptions(as_=as_, published=published)  # type: ignore[arg-type]
     report = WebIngestReport()
-    run_id = store.start_run(command)
-    counts = {"added": 0, "revised": 0, "unchanged": 0, "skipped": 0, "failed": 0}
-    try:
-        for item in items:
-            if isinstance(item, Skipped):
-                report.skipped += 1
-                continue
-            if isinstance(item, Failure):
-                store.record_failure(item, run_id=run_id)
-                report.failures.append(_failure(item))
-                continue
-            sha = item.sha256
-            if store.seen(item.source, sha):
-                report.skipped += 1
-                continue
-            result: Article | Failure = extract_one(item, options)
-            if isinstance(result, Article):
-                try:
-                    result = pipeline()(result)
-                except NewstraceError as exc:
-                    result = Failure(item.source, "analyse", exc.reason, " ".join(exc.message.split()))
-            if isinstance(result, Failure):
-                store.record_failure(result, sha256=sha, run_id=run_id)
-                report.failures.append(_failure(result))
-                continue
-            added = store.add(result, sha256=sha, run_id=run_id)
-            setattr(report, added.status, getattr(report, added.status) + 1)
-            report.articles.append({"id": added.article_id, "status": added.status, "source": item.source,
-                                    "title": result.title, "url": result.url})
-        if link:
-            from newstrace.linker import link as run_link
 
-            lr = run_link(store, settings=settings)
-            report.linked = {"articles": lr.articles, "copies": lr.copies, "merged": lr.merged,
-                             "regrouped": lr.regrouped}
-        for a in report.articles:
-            a["story_id"] = store.story_of(a["id"])
-    finally:
-        counts.update(added=report.added, revised=report.revised, unchanged=report.unchanged,
-                      skipped=report.skipped, failed=len(report.failures))
-        store.finish_run(run_id, counts)
+    def stored(added: AddResult, article: Article) -> None:
+        report.articles.append({"id": added.article_id, "status": added.status, "source": article.source,
+                                "title": article.title, "url": article.url})
+
+    done = ingest_items(items, store, settings=settings, as_=as_, published=published, factory=pipeline,
+                        on_stored=stored, command=command, link=link)
+    report.added, report.revised, report.unchanged, report.skipped = (done.added, done.revised, done.unchanged,
+                                                                      done.skipped)
+    report.failures = [_failure(f) for f in done.failures]
+    if done.linked is not None:
+        lr = done.linked
+        report.linked = {"articles": lr.articles, "copies": lr.copies, "merged": lr.merged, "regrouped": lr.regrouped}
+    for a in report.articles:
+        a["story_id"] = store.story_of(a["id"])
     return report
 
 

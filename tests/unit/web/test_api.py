@@ -26,7 +26,8 @@ from newstrace.config import load_settings  # noqa: E402
 from newstrace.web import create_app  # noqa: E402
 from newstrace.web.login import safe_next  # noqa: E402
 from newstrace.web.security import CSP, is_loopback  # noqa: E402
-from newstrace.web.services import _cell, snippet_parts  # noqa: E402
+from newstrace.store.export import safe_cell  # noqa: E402
+from newstrace.web.services import snippet_parts  # noqa: E402
 
 TOKEN = "correct-horse-battery-staple"
 
@@ -381,8 +382,8 @@ def test_export_graph(client: TestClient) -> None:
 
 
 def test_csv_cells_cannot_start_formulas() -> None:
-    assert _cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")" and _cell("@SUM(1)") == "'@SUM(1)"
-    assert _cell("plain") == "plain" and _cell(3) == 3
+    assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")" and safe_cell("@SUM(1)") == "'@SUM(1)"
+    assert safe_cell("plain") == "plain" and safe_cell(3) == 3
 
 
 # -- ingest -----------------------------------------------------------------------------------
