@@ -24,10 +24,28 @@ from io import BytesIO
 from newstrace.config import Settings
 from newstrace.errors import InputError
 from newstrace.extract.decode import looks_binary
-from newstrace.ingest.detect import GZIP_MAGIC, SNIFF_BYTES, detect_kind, url_list
+from newstrace.ingest.detect import (
+    GZIP_MAGIC,
+    MAX_LIST_URLS,
+    SNIFF_BYTES,
+    UrlList,
+    detect_kind,
+    is_http_url,
+    url_list,
+)
 from newstrace.ingest.feeds import EntryLink, parse_feed
 from newstrace.ingest.fetch import Fetcher
-from newstrace.ingest.files import STDIN_NAME, LocalFile, expand_source, gunzip_bytes, read_file, read_head, read_stdin
+from newstrace.ingest.files import (
+    STDIN_NAME,
+    LocalFile,
+    expand_source,
+    gunzip_bytes,
+    open_regular,
+    printable_name,
+    read_file,
+    read_head,
+    read_stdin,
+)
 from newstrace.ingest.warc import iter_warc
 from newstrace.models import Failure, InputKind, RawInput
 
@@ -127,14 +145,30 @@ def _from_bytes(
         yield from _from_feed(name, data, run)
     elif looks_binary(data):
         yield Failure(name, "ingest", "binary", f"{name}: the input is binary data, not a page or text")
-    elif forced == "auto" and top and meta is None and detected == "text" and (urls := url_list(data)):
+    elif forced == "auto" and top and meta is None and detected == "text" and (listed := url_list(data)):
         # Only a local file (or stdin) is read as a URL list: a fetched page that happens to
         # be a list of links is a document, or one URL could make the run fetch thousands.
-        for url in urls:
-            yield from _from_url(url, run, top=False)
+        yield from _from_url_list(name, listed, run)
     else:
         kind: InputKind = forced if forced in _DOCUMENT_KINDS else "auto"
         yield _document(name, data, kind, meta, hints or {})
+
+
+def _from_url_list(name: str, listed: UrlList, run: _Run) -> Iterator[RawInput | Failure | Skipped]:
+    """Each http(s) URL of the list fetched, each other entry refused, then what was left out."""
+    for number, text in listed.lines:
+        if is_http_url(text):
+            yield from _from_url(text, run, top=False)
+        else:
+            why = f"{name} line {number}: {text}: only http and https URLs can be fetched"
+            yield Failure(text, "ingest", "bad-url", why)
+    if listed.left_out:
+        total = len(listed.lines) + listed.left_out
+        why = (
+            f"{name}: the list holds {total:,} URLs; only the first {MAX_LIST_URLS:,} were read and "
+            f"{listed.left_out:,} left out (split it into smaller lists)"
+        )
+        yield Failure(name, "ingest", "too-many-urls", why)
 
 
 def _from_feed(name: str, data: bytes, run: _Run) -> Iterator[RawInput | Failure | Skipped]:
@@ -159,17 +193,31 @@ def _from_url(
 
 
 def _from_file(f: LocalFile, run: _Run) -> Iterator[RawInput | Failure | Skipped]:
+    if f.problem is not None:
+        yield _fail(f.name, f.problem)
+        return
     try:
-        if f.path.stat().st_size == 0:
-            yield Failure(f.name, "ingest", "empty", f"{f.name}: the file is empty")
-            return
-        head = read_head(f.path, SNIFF_BYTES)
+        head = read_head(f.path, SNIFF_BYTES, f.name)  # refuses FIFOs, devices, sockets
+    except InputError as exc:
+        yield _fail(f.name, exc)
+        return
     except OSError as exc:
         yield Failure(f.name, "ingest", "unreadable", f"{f.name}: cannot be read ({exc.strerror or exc})")
         return
+    if not head:
+        yield Failure(f.name, "ingest", "empty", f"{f.name}: the file is empty")
+        return
     if run.kind == "warc" or (run.kind == "auto" and detect_kind(head, f.name) == "warc"):
         # Streamed from disk: an archive may be far larger than max_input_bytes.
-        with f.path.open("rb") as stream:
+        try:
+            stream = open_regular(f.path, f.name)
+        except InputError as exc:
+            yield _fail(f.name, exc)
+            return
+        except OSError as exc:
+            yield Failure(f.name, "ingest", "unreadable", f"{f.name}: cannot be read ({exc.strerror or exc})")
+            return
+        with stream:
             yield from iter_warc(f.name, stream, run.cap, run.stats.skipped_records)
         return
     try:
@@ -189,14 +237,15 @@ def _from_source(source: str, run: _Run) -> Iterator[RawInput | Failure | Skippe
             return
         yield from _from_bytes(STDIN_NAME, data, run, top=True)
     elif _is_url(source):
-        yield from _from_url(source, run, top=True)
+        yield from _from_url(source, run, top=True, source=printable_name(source))
     elif _OTHER_SCHEME.match(source):
-        yield Failure(source, "ingest", "bad-url", f"{source}: only http and https URLs can be fetched")
+        shown = printable_name(source)
+        yield Failure(shown, "ingest", "bad-url", f"{shown}: only http and https URLs can be fetched")
     else:
         try:
             files = expand_source(source)
         except InputError as exc:
-            yield _fail(source, exc)
+            yield _fail(printable_name(source), exc)
             return
         for f in files:
             yield from _from_file(f, run)
@@ -242,5 +291,6 @@ def _guarded(source: str, run: _Run) -> Iterator[RawInput | Failure | Skipped]:
     try:
         yield from _from_source(source, run)
     except Exception as exc:  # a bug or a library surprise on odd data: report it, go on
-        log.exception("ingest of %s failed unexpectedly", source)
-        yield Failure(source, "ingest", "internal-error", f"{source}: unexpected error ({type(exc).__name__}: {exc})")
+        shown = printable_name(source)
+        log.exception("ingest of %s failed unexpectedly", shown)
+        yield Failure(shown, "ingest", "internal-error", f"{shown}: unexpected error ({type(exc).__name__}: {exc})")

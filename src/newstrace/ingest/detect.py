@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from dataclasses import dataclass
 from typing import Literal
 
 DetectedKind = Literal["gzip", "warc", "feed", "html", "text"]
@@ -21,7 +22,11 @@ SNIFF_BYTES = 16 * 1024
 _WARC_HEAD = re.compile(rb"WARC/1\.[0-9]\r?\n")
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 #: Things that may precede the root element of an XML or HTML document.
-_PROLOG = re.compile(rb"\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*|<!DOCTYPE\s+(?!html)[^>]*>\s*)*", re.S | re.I)
+#: A DOCTYPE may hold an internal subset in ``[...]`` (with ``>`` inside): a feed declaring
+#: entities is still a feed, and is refused as one.
+_PROLOG = re.compile(
+    rb"\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*|<!DOCTYPE\s+(?!html)[^\[>]*(?:\[.*?\]\s*)?>\s*)*", re.S | re.I
+)
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
 _HTML_ROOT = re.compile(rb"<(?:!doctype\s+html|html|head|body)[\s>]", re.I)
 _HTML_SIGNS = re.compile(
@@ -97,24 +102,65 @@ def is_html_type(content_type: str | None) -> bool:
     return (content_type or "").split(";")[0].strip().lower() in _HTML_TYPES
 
 
-_URL_LINE = re.compile(r"https?://[^\s/$.?#][^\s]*\Z", re.I)
+#: The most URLs one URL list file is read for; the lines after are counted, reported as
+#: left out, and neither checked nor fetched. Each URL costs a fetch at ``per_host_delay``
+#: spacing, so a list past this size is better split into several runs.
+MAX_LIST_URLS = 10_000
+
+#: A URL list line: one token with a scheme. Only http(s) ones are fetched; the others are
+#: kept so that each can be reported, instead of the file becoming one odd text document.
+_URL_LINE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]+\Z")
+_HTTP_LINE = re.compile(r"https?://[^\s/$.?#][^\s]*\Z", re.I)
+#: a line that counts as an entry: not blank, not a ``#`` comment
+_ENTRY_LINE = re.compile(r"^[ \t\f\v]*[^\s#]", re.M)
+_LINE = re.compile(r"([^\r\n]*)(?:\r\n|\r|\n|\Z)")
 
 
-def url_list(data: bytes) -> list[str] | None:
-    """The URLs of a URL list file, or None when ``data`` is not one.
+@dataclass(frozen=True)
+class UrlList:
+    """The entries of a URL list file, in order (at most :data:`MAX_LIST_URLS`).
 
-    A URL list is text whose non-empty lines, other than ``#`` comments, are all http(s)
-    URLs; there must be at least one.
+    ``lines`` are ``(line number, text)``; the text is an http(s) URL, or another token
+    with a scheme (``ftp://``, ``javascript:``) that the caller refuses. ``left_out`` counts
+    the entries past the cap.
     """
-    if len(data) > 10 * 1024 * 1024 or b"\x00" in data[:4096]:
+
+    lines: list[tuple[int, str]]
+    left_out: int = 0
+
+    @property
+    def urls(self) -> list[str]:
+        return [text for _, text in self.lines if is_http_url(text)]
+
+
+def is_http_url(text: str) -> bool:
+    return _HTTP_LINE.match(text) is not None
+
+
+def url_list(data: bytes) -> UrlList | None:
+    """The entries of a URL list file, or None when ``data`` is not one.
+
+    A URL list is text whose non-empty lines, other than ``#`` comments, are each one URL
+    (a token with a scheme and no spaces or control characters), at least one of them
+    http(s). Only the first :data:`MAX_LIST_URLS` entries are looked at; the rest are
+    counted in ``left_out``. Reading stops at the first line that is not a URL, so a long
+    text document costs no more than its first lines.
+    """
+    if b"\x00" in data[:4096]:
         return None
     text = _strip_bom(data).decode("utf-8", errors="replace")
-    urls: list[str] = []
-    for line in text.splitlines():
-        line = line.strip()
+    lines: list[tuple[int, str]] = []
+    end = 0
+    for number, m in enumerate(_LINE.finditer(text), start=1):  # lazily: a long text stops early
+        end = m.end()
+        line = m.group(1).strip()
         if not line or line.startswith("#"):
             continue
         if not _URL_LINE.match(line):
             return None
-        urls.append(line)
-    return urls or None
+        lines.append((number, line))
+        if len(lines) == MAX_LIST_URLS:
+            break
+    if not any(is_http_url(t) for _, t in lines):
+        return None
+    return UrlList(lines, len(_ENTRY_LINE.findall(text, end)))

@@ -5,8 +5,18 @@ What the fetcher guarantees for every URL (and every redirect hop, each checked 
 * **No private targets.** The host is resolved with ``socket.getaddrinfo`` and every
   address checked; private, loopback, link-local, multicast, reserved, unspecified and
   other non-global addresses are refused (reason ``private-address``) unless
-  ``settings.allow_private``. httpx resolves the name again when it connects, so a DNS
-  server that answers differently the second time (DNS rebinding) is not stopped by this.
+  ``settings.allow_private``.
+* **The checked address is the one connected to.** The addresses that passed the check
+  are pinned for that host and port, and the connection goes to one of them: httpx never
+  resolves the name again, so a DNS server that answers a public address first and
+  127.0.0.1 the second time (DNS rebinding) gets nowhere. Only the TCP connection is
+  pinned: the URL, the ``Host`` header, TLS SNI and the certificate's host name check all
+  still use the URL's host name. A host with no pin is not connected to at all. When a
+  host's pin changes (a later hop or URL resolved it to other addresses), the pooled
+  connections are closed, so a kept-alive connection to the old address is never reused.
+  Pinning is done by the default transport only: a ``transport`` passed in (tests pass an
+  ``httpx.MockTransport``) connects however it likes. With ``allow_private`` nothing is
+  checked or pinned, and httpx resolves names itself, as any client would.
 * **robots.txt.** Fetched once per scheme+host+port with the same client, cached on the
   fetcher. A robots.txt answered with 2xx is obeyed; 4xx (other than 429) means there is
   none, so everything is allowed (RFC 9309 §2.3.1.3); 429, 5xx, timeouts and connection
@@ -16,8 +26,9 @@ What the fetcher guarantees for every URL (and every redirect hop, each checked 
   are at least ``settings.per_host_delay`` seconds apart; ``request_log`` records them.
 * **Bounded size and time.** Bodies are streamed and abandoned past
   ``settings.max_input_bytes`` (``too-large``); httpx applies ``fetch_timeout`` to connect
-  and to each read, and a whole body must arrive within three times that, so a server
-  that drips one byte a second cannot hold the run forever.
+  (to all of a host's pinned addresses together) and to each read, and a whole body must
+  arrive within three times that, so a server that drips one byte a second cannot hold
+  the run forever.
 * **Retries** with exponential backoff on connection errors, timeouts, 429 and 5xx, up to
   ``settings.fetch_retries`` times; a ``Retry-After`` of up to a minute is honoured, a
   longer one ends the retries at once.
@@ -31,14 +42,17 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import socket
+import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 
 from newstrace.config import Settings
@@ -56,7 +70,10 @@ MAX_REDIRECTS = 10
 #: A whole body must arrive within this many times ``fetch_timeout``.
 BODY_DEADLINE_FACTOR = 3.0
 
-Resolver = Callable[..., list[tuple]]  # socket.getaddrinfo's shape
+Resolver = Callable[..., list[tuple[Any, ...]]]  # socket.getaddrinfo's shape
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+#: httpx's own defaults (``httpx.Limits()``), kept for the pinning transport's pool
+_POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
 
 
 @dataclass(frozen=True)
@@ -107,6 +124,82 @@ def refused_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     )
 
 
+class _PinnedBackend(httpcore.SyncBackend):
+    """httpcore's socket backend, connecting a host only to the addresses pinned for it.
+
+    httpcore hands ``connect_tcp`` the URL's host name; this backend swaps in the vetted
+    addresses (tried in the resolver's order, within one ``timeout`` in all) and never
+    looks the name up. TLS is started afterwards by httpcore on the returned stream with
+    the host name as SNI and for the certificate check, so those are unchanged. With
+    ``strict``, a host without a pin is refused; otherwise it is resolved as usual.
+    """
+
+    def __init__(self, *, strict: bool) -> None:
+        super().__init__()
+        self.strict = strict
+        self._pins: dict[tuple[str, int], tuple[str, ...]] = {}
+
+    def pin(self, host: str, port: int, addresses: tuple[str, ...]) -> bool:
+        """Pin ``host:port`` to ``addresses``; True when it was pinned to other addresses before."""
+        key = (host.lower(), port)
+        before = self._pins.get(key)
+        self._pins[key] = addresses
+        return before is not None and set(before) != set(addresses)
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        addresses = self._pins.get((host.lower(), port))
+        if addresses is None:
+            if self.strict:
+                raise httpcore.ConnectError(f"{host}:{port} has no checked address to connect to")
+            return super().connect_tcp(host, port, timeout, local_address, socket_options)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        error: Exception = httpcore.ConnectError(f"{host}:{port} has no address")
+        for ip in addresses:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise httpcore.ConnectTimeout(f"connecting to {host}:{port} timed out")
+            try:
+                # an address literal: socket.create_connection parses it, no DNS lookup
+                return super().connect_tcp(ip, port, left, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        raise error
+
+
+class _PinningTransport(httpx.HTTPTransport):
+    """httpx's default transport, its connection pool built on a :class:`_PinnedBackend`.
+
+    httpx has no public way to give ``HTTPTransport`` a network backend, so the pool it
+    builds is replaced by an identical one (same TLS context, limits) that has ours.
+    """
+
+    def __init__(self, backend: _PinnedBackend, ssl_context: ssl.SSLContext) -> None:
+        super().__init__(verify=ssl_context, trust_env=False, limits=_POOL_LIMITS)
+        if not isinstance(getattr(self, "_pool", None), httpcore.ConnectionPool):  # pragma: no cover
+            raise RuntimeError("httpx.HTTPTransport changed: no connection pool to pin addresses on")
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=_POOL_LIMITS.max_connections,
+            max_keepalive_connections=_POOL_LIMITS.max_keepalive_connections,
+            keepalive_expiry=_POOL_LIMITS.keepalive_expiry,
+            network_backend=backend,
+        )
+        self._backend = backend
+
+    def pin(self, host: str, port: int, addresses: tuple[str, ...]) -> None:
+        if self._backend.pin(host, port, addresses):
+            # A kept-alive connection may lead to an address no longer vetted for the host.
+            # The fetcher sends one request at a time, so none is in use here.
+            self._pool.close()
+
+
 def _retry_after(value: str | None) -> float | None:
     """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date)."""
     if not value:
@@ -138,8 +231,12 @@ def _media_and_charset(content_type: str | None) -> tuple[str | None, str | None
 class Fetcher:
     """Fetches URLs politely and safely; use as a context manager so the client is closed.
 
-    ``transport``, ``sleep``, ``clock`` and ``resolver`` exist for tests; ``backoff_base``
-    is the first retry delay in seconds (doubling each attempt).
+    ``transport``, ``sleep``, ``clock``, ``resolver``, ``vet_address`` and ``ssl_context``
+    exist for tests: ``vet_address(ip)`` says whether an address may be connected to
+    (default: not :func:`refused_address`), ``ssl_context`` is the TLS context of the
+    default transport (default: certifi's CAs). Only the default transport pins the
+    checked addresses; a ``transport`` passed in connects on its own terms.
+    ``backoff_base`` is the first retry delay in seconds (doubling each attempt).
     """
 
     def __init__(
@@ -152,8 +249,15 @@ class Fetcher:
         resolver: Resolver | None = None,
         backoff_base: float = 0.5,
         max_redirects: int = MAX_REDIRECTS,
+        vet_address: Callable[[IPAddress], bool] | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.settings = settings
+        self._pinning: _PinningTransport | None = None
+        if transport is None:
+            context = ssl_context or httpx.create_ssl_context(trust_env=False)
+            backend = _PinnedBackend(strict=not settings.allow_private)
+            transport = self._pinning = _PinningTransport(backend, context)
         self._client = httpx.Client(
             headers={"User-Agent": settings.user_agent},
             timeout=httpx.Timeout(settings.fetch_timeout),
@@ -164,6 +268,7 @@ class Fetcher:
         self._sleep = sleep
         self._clock = clock
         self._resolve = resolver or socket.getaddrinfo
+        self._vet = vet_address or (lambda ip: not refused_address(ip))
         self._backoff_base = backoff_base
         self._max_redirects = max_redirects
         self._robots: dict[str, _Robots] = {}
@@ -211,14 +316,17 @@ class Fetcher:
     # -- redirects, addresses, robots ----------------------------------------------------
 
     def _follow(self, url: str, limit: int, *, robots: bool, truncate: bool = False) -> _Reply:
-        """GET ``url``, following redirects by hand so that every hop is checked."""
+        """GET ``url``, following redirects by hand so that every hop is checked and pinned."""
         current = url
         for _ in range(self._max_redirects + 1):
-            host, port = self._check_url(current)
-            self._check_address(current, host, port)
+            host, port, connect_host = self._check_url(current)
+            addresses = self._check_address(current, host, connect_host, port)
             if robots and not self.robots_allows(current):
                 note = self._robots_for(current).note or "robots.txt disallows it for this user agent"
                 raise FetchError(f"{current}: not fetched, {note}", reason="robots")
+            if self._pinning is not None and addresses is not None:
+                # after robots.txt: its fetch checks and pins the host again
+                self._pinning.pin(connect_host, port, addresses)
             reply = self._request(current, host, limit, truncate=truncate)
             location = reply.headers.get("Location")
             if reply.status in REDIRECT_STATUSES and location:
@@ -228,7 +336,8 @@ class Fetcher:
         raise FetchError(f"{url}: more than {self._max_redirects} redirects", reason="too-many-redirects")
 
     @staticmethod
-    def _check_url(url: str) -> tuple[str, int]:
+    def _check_url(url: str) -> tuple[str, int, str]:
+        """Host (as written), port, and the ASCII host name httpx connects to."""
         parts = urlsplit(url)
         try:
             port = parts.port
@@ -236,28 +345,37 @@ class Fetcher:
             raise FetchError(f"{url}: invalid port ({exc})", reason="bad-url") from exc
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"{url}: only http and https URLs can be fetched", reason="bad-url")
-        return parts.hostname, port or (443 if parts.scheme == "https" else 80)
-
-    def _check_address(self, url: str, host: str, port: int) -> None:
-        """Refuse hosts that resolve to a non-public address (any of them)."""
-        if self.settings.allow_private:
-            return
         try:
-            addresses = [ipaddress.ip_address(host)]
+            connect_host = httpx.URL(url).raw_host.decode("ascii")
+        except (httpx.InvalidURL, UnicodeError) as exc:
+            raise FetchError(f"{url}: invalid URL ({exc})", reason="bad-url") from exc
+        return parts.hostname, port or (443 if parts.scheme == "https" else 80), connect_host
+
+    def _check_address(self, url: str, host: str, connect_host: str, port: int) -> tuple[str, ...] | None:
+        """The host's addresses, each checked: any non-public one refuses the URL.
+
+        None with ``allow_private``, when nothing is checked (nor pinned).
+        """
+        if self.settings.allow_private:
+            return None
+        try:
+            addresses = [ipaddress.ip_address(connect_host)]
         except ValueError:
             try:
-                ascii_host = host.encode("idna").decode("ascii")
-                infos = self._resolve(ascii_host, port, type=socket.SOCK_STREAM)
+                infos = self._resolve(connect_host, port, type=socket.SOCK_STREAM)
             except (OSError, UnicodeError) as exc:
                 raise FetchError(f"{url}: cannot resolve host {host!r} ({exc})", reason="dns") from exc
             addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+        if not addresses:
+            raise FetchError(f"{url}: host {host!r} has no address", reason="dns")
         for ip in addresses:
-            if refused_address(ip):
+            if not self._vet(ip):
                 raise FetchError(
                     f"{url}: {host} is a private, loopback or otherwise non-public address ({ip}); "
                     "pass --allow-private to fetch from it",
                     reason="private-address",
                 )
+        return tuple(dict.fromkeys(str(ip) for ip in addresses))
 
     def _robots_for(self, url: str) -> _Robots:
         parts = urlsplit(url)
@@ -295,7 +413,7 @@ class Fetcher:
 
     def _backoff(self, attempt: int, retry_after: str | None) -> float | None:
         """Seconds to wait before the next attempt; None when the server asks for too long."""
-        delay = min(self._backoff_base * 2**attempt, MAX_BACKOFF)
+        delay = min(self._backoff_base * 2.0**attempt, MAX_BACKOFF)
         asked = _retry_after(retry_after)
         if asked is not None:
             if asked > MAX_RETRY_AFTER:

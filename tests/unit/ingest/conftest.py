@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import ipaddress
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -40,6 +42,7 @@ class Hit:
     path: str
     at: float
     user_agent: str | None
+    host: str | None = None
 
 
 class LocalServer:
@@ -48,19 +51,32 @@ class LocalServer:
     A path with a list of replies answers them in turn and then repeats the last one.
     Unknown paths get 404. Every request is recorded in ``hits``. ``server.Reply`` is
     :class:`Reply`, so tests need not import from this conftest.
+
+    ``address`` and ``port`` choose where it listens (another loopback address such as
+    127.0.0.2 works on Linux), ``keep_alive`` makes it speak HTTP/1.1 with persistent
+    connections, and ``tls`` (a server-side SSL context) makes it an HTTPS server.
     """
 
     Reply = Reply
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        address: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        keep_alive: bool = False,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.routes: dict[str, Reply | list[Reply]] = {}
         self.hits: list[Hit] = []
         self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
             def do_GET(self) -> None:
-                reply = server._next(self.path, self.headers.get("User-Agent"))
+                reply = server._next(self.path, self.headers.get("User-Agent"), self.headers.get("Host"))
                 self.send_response(reply.status)
                 for k, v in reply.headers.items():
                     self.send_header(k, v)
@@ -74,15 +90,18 @@ class LocalServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer((address, port), Handler)
         self.httpd.daemon_threads = True
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        self.address = address
         self.port = self.httpd.server_address[1]
         # a short poll interval: shutdown() waits up to one interval
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
-    def _next(self, path: str, user_agent: str | None) -> Reply:
+    def _next(self, path: str, user_agent: str | None, host: str | None = None) -> Reply:
         with self._lock:
-            self.hits.append(Hit(path, time.monotonic(), user_agent))
+            self.hits.append(Hit(path, time.monotonic(), user_agent, host))
             route = self.routes.get(path)
             if route is None:
                 return Reply(404, b"not found", {"Content-Type": "text/plain"})
@@ -91,13 +110,32 @@ class LocalServer:
             return route
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.address}:{self.port}{path}"
+
+    def start(self) -> LocalServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(5)
 
     def paths(self) -> list[str]:
         return [h.path for h in self.hits]
 
 
 _LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
+
+
+def _loopback_name(name: str) -> bool:
+    """A loopback name, or a loopback address literal (which resolves without any DNS)."""
+    if name in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +150,7 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     def guarded(host: object, *args: object, **kwargs: object) -> list[tuple]:  # type: ignore[type-arg]
         name = host.decode() if isinstance(host, bytes) else str(host)
-        if name not in _LOOPBACK_NAMES:
+        if not _loopback_name(name):
             attempts.append(name)
             raise AssertionError(f"unit test tried to reach the network: {name}")
         return real(host, *args, **kwargs)  # type: ignore[arg-type]
@@ -124,14 +162,27 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def server() -> Iterator[LocalServer]:
-    s = LocalServer()
-    s.thread.start()
+    s = LocalServer().start()
     try:
         yield s
     finally:
-        s.httpd.shutdown()
-        s.httpd.server_close()
-        s.thread.join(5)
+        s.stop()
+
+
+@pytest.fixture
+def make_server() -> Iterator[Callable[..., LocalServer]]:
+    """``make_server(address="127.0.0.1", port=0, keep_alive=False, tls=None)``: a started
+    :class:`LocalServer`, stopped at teardown."""
+    started: list[LocalServer] = []
+
+    def make(*args: object, **kwargs: object) -> LocalServer:
+        s = LocalServer(*args, **kwargs).start()  # type: ignore[arg-type]
+        started.append(s)
+        return s
+
+    yield make
+    for s in started:
+        s.stop()
 
 
 @pytest.fixture

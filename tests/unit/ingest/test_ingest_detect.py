@@ -56,7 +56,9 @@ def test_truncated_gzip_head_is_still_detected() -> None:
 
 def test_url_list() -> None:
     data = b"# my list\n\nhttps://a.example/1\n  http://b.example/x?y=1  \n"
-    assert url_list(data) == ["https://a.example/1", "http://b.example/x?y=1"]
+    listed = url_list(data)
+    assert listed is not None and listed.urls == ["https://a.example/1", "http://b.example/x?y=1"]
+    assert listed.lines == [(3, "https://a.example/1"), (4, "http://b.example/x?y=1")] and listed.left_out == 0
     assert url_list(b"https://a.example/1\nnot a url\n") is None
     assert url_list(b"# only comments\n\n") is None
     assert url_list(b"ftp://a.example/file\n") is None
