@@ -14,13 +14,22 @@ All offsets are character offsets into the article text; nothing here leaves the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from newstrace.analyse import lexicons as lx
+from newstrace.analyse.parsed import Free, Offsets, Parsed, SpanIndex
+from newstrace.analyse.tagger import MAX_PARAGRAPH_CHARS, split_paragraphs
 
-Offsets = tuple[int, int]
+#: Most rule relations read off one sentence (the first ones, in text order). Real sentences
+#: hold at most 4 (sample corpus, PolNeAR dev, 250 NAEB bodies: "They say that he said ..., I
+#: said ..."); a "sentence" of thousands of characters with a cue every few words is no prose,
+#: and as every relation of a sentence may take the whole sentence (or all its quotations) as
+#: its content, the bound keeps the claims of a page proportional to its length.
+MAX_RELATIONS_PER_SENTENCE = 16
 
 _QUOTED = re.compile(r"[“\"]([^“”\"]{2,}?)[”\"]")
 _QUOTE_CHARS = "“”\"«»"
@@ -50,51 +59,13 @@ class Relation:
     source_root: Any = None
 
 
-@dataclass
-class Parsed:
-    """The article text parsed paragraph by paragraph: ``(offset, doc)`` pairs."""
-
-    text: str
-    docs: list[tuple[int, Any]]
-
-    def sentences(self) -> Iterable[tuple[int, Any]]:
-        for off, doc in self.docs:
-            for sent in doc.sents:
-                yield off, sent
-
-    def tokens(self, s: int, e: int) -> list[Any]:
-        """The tokens inside ``text[s:e]`` (one paragraph's doc; spans never cross paragraphs)."""
-        for off, doc in self.docs:
-            if off <= s < off + len(doc.text) + 1:
-                return [t for t in doc if s <= off + t.idx and off + t.idx + len(t) <= e]
-        return []
-
-    def offset_of(self, tok: Any) -> int:
-        for off, doc in self.docs:
-            if doc is tok.doc:
-                return off
-        raise ValueError("token of another text")
-
-    def entities(self) -> Iterable[tuple[int, int, str, str]]:
-        """``(start, end, text, label)`` of every named entity, in text order."""
-        for off, doc in self.docs:
-            for ent in doc.ents:
-                yield off + ent.start_char, off + ent.end_char, ent.text, ent.label_
-
-
-def paragraph_spans(text: str) -> list[Offsets]:
-    """Non-blank lines of ``text`` (paragraphs are separated by line breaks)."""
-    out, pos = [], 0
-    for line in text.split("\n"):
-        s, e = pos, pos + len(line)
-        pos = e + 1
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
+def paragraph_spans(text: str, max_chars: int = MAX_PARAGRAPH_CHARS) -> list[Offsets]:
+    """Non-blank lines of ``text`` (paragraphs are separated by line breaks), stripped of
+    surrounding whitespace; a line longer than ``max_chars`` is cut after sentence punctuation
+    (hard at ``max_chars`` where there is none), at the very places the tagger cuts it. No real
+    paragraph is that long; the cut keeps one runaway "paragraph" (a page without line breaks)
+    from costing the parser memory and every per-paragraph step time without bound."""
+    return split_paragraphs(text, max_chars)
 
 
 def trim(text: str, s: int, e: int, *, that: bool = True) -> Offsets | None:
@@ -126,8 +97,8 @@ def quote_segments(text: str, s: int, e: int) -> list[Offsets]:
 def kind_of(text: str, parts: list[Offsets], quotes: list[Offsets]) -> str:
     """direct when every part lies inside a quotation, mixed when a part holds quoted words,
     indirect otherwise."""
-    inside = [any(qs <= ps and pe <= qe for qs, qe in quotes) for ps, pe in parts]
-    if parts and all(inside):
+    index = SpanIndex(quotes)
+    if parts and all(index.holds(p) for p in parts):
         return "direct"
     if any(ch in text[ps:pe] for ps, pe in parts for ch in _QUOTE_CHARS):
         return "mixed"
@@ -263,14 +234,19 @@ def rule_relations(parsed: Parsed) -> list[Relation]:
     paragraph: a quotation often runs over several sentences before its "X said"."""
     text = parsed.text
     out: list[Relation] = []
-    for off, doc in parsed.docs:
-        para_quotes = quote_segments(text, off, off + len(doc.text))
+    for k, (off, doc) in enumerate(parsed.docs):
+        para_quotes = quote_segments(text, off, parsed.doc_end(k))
+        # quotations are disjoint and in order: those of a sentence are found by bisection
+        quote_starts, quote_ends = [q[0] for q in para_quotes], [q[1] for q in para_quotes]
         last: Relation | None = None
+        last_parts: SpanIndex | None = None
         for sent in doc.sents:
             s0, s1 = off + sent.start_char, off + sent.end_char
-            quotes = [q for q in para_quotes if q[0] < s1 and q[1] > s0]
-            found = []
+            quotes = para_quotes[bisect_right(quote_ends, s0):bisect_left(quote_starts, s1)]
+            found: list[Relation] = []
             for tok in sent:
+                if len(found) == MAX_RELATIONS_PER_SENTENCE:
+                    break
                 rel = None
                 if tok.lower_ == "according":
                     rel = _according_relation(tok, off, sent, text)
@@ -280,18 +256,22 @@ def rule_relations(parsed: Parsed) -> list[Relation]:
                     found.append(rel)
             if found:
                 out.extend(found)
-                last = found[-1]
+                last, last_parts = found[-1], None
             elif last is not None and last.kind in ("direct", "mixed"):
-                _continue_quote(text, last, quotes, s0, s1)
+                if last_parts is None:
+                    last_parts = SpanIndex(last.content)
+                _continue_quote(text, last, quotes, s0, s1, last_parts)
     return out
 
 
-def _continue_quote(text: str, rel: Relation, quotes: list[Offsets], s0: int, s1: int) -> None:
+def _continue_quote(text: str, rel: Relation, quotes: list[Offsets], s0: int, s1: int, own: SpanIndex) -> None:
     """'"A," X said. "B."': a quotation with no cue of its own after a quoted speaker is more
-    of the same speaker's words."""
+    of the same speaker's words. ``own``: the parts the relation had before any was added here;
+    the parts added never overlap one another (each lies in one quotation of one later
+    sentence), so a new part is checked against those alone."""
     for q in quotes:
         part = trim(text, max(q[0], s0), min(q[1], s1), that=False)
-        if part and not any(p[0] < part[1] and part[0] < p[1] for p in rel.content):
+        if part and not own.overlaps(part):
             rel.content.append(part)
 
 
@@ -303,45 +283,85 @@ def model_relations(parsed: Parsed, spans: list[tuple[str, int, int]]) -> list[R
     several sentences), each source and content part goes to the nearest cue."""
     text = parsed.text
     out: list[Relation] = []
-    for off, doc in parsed.docs:
-        p0, p1 = off, off + len(doc.text)
-        mine = [(r, s, e) for r, s, e in spans if p0 <= s and e <= p1]
+    by_start = sorted(range(len(spans)), key=lambda i: spans[i][1])
+    starts = [spans[i][1] for i in by_start]
+    sentence_quotes: dict[Offsets, list[Offsets]] = {}
+    for k, (off, _doc) in enumerate(parsed.docs):
+        p0, p1 = off, parsed.doc_end(k)
+        # the spans of this paragraph, in the order given
+        mine = [spans[i] for i in sorted(by_start[bisect_left(starts, p0):bisect_right(starts, p1)])
+                if spans[i][2] <= p1]
         cues = [(s, e) for r, s, e in mine if r == "cue"]
         if not cues:
             continue
-        rels = {c: Relation(cue=c, source=None, content=[], sentence=_sentence_of(doc, off, c), found_by="model")
+        rels = {c: Relation(cue=c, source=None, content=[], sentence=parsed.sentence_at(k, c[0]), found_by="model")
                 for c in cues}
-        for role, s, e in mine:
-            if role == "cue":
-                continue
-            free = [c for c in cues if rels[c].source is None] if role == "source" else cues
-            if not free:
-                continue
-            # each source goes to the nearest cue that has none yet: two statements in one
-            # paragraph each keep their speaker
-            near = min(free, key=lambda c: min(abs(c[0] - e), abs(s - c[1])))
-            rel = rels[near]
-            if role == "source":
-                rel.source = (s, e)
-            elif role == "content":
-                # keep a leading "that": the tagger learnt where a content starts
-                part = trim(text, s, e, that=False)
-                if part:
-                    rel.content.append(part)
+        _attach(text, mine, cues, rels)
         for rel in rels.values():
             if rel.content:
-                quotes = quote_segments(text, *rel.sentence)
+                if rel.sentence not in sentence_quotes:
+                    sentence_quotes[rel.sentence] = quote_segments(text, *rel.sentence)
                 rel.kind = "according-to" if text[rel.cue[0]:rel.cue[1]].lower().startswith("according") \
-                    else kind_of(text, rel.content, quotes)
+                    else kind_of(text, rel.content, sentence_quotes[rel.sentence])
                 out.append(rel)
     return out
 
 
-def _sentence_of(doc: Any, off: int, cue: Offsets) -> Offsets:
-    for sent in doc.sents:
-        if off + sent.start_char <= cue[0] < off + sent.end_char:
-            return off + sent.start_char, off + sent.end_char
-    return off, off + len(doc.text)
+def _attach(text: str, mine: list[tuple[str, int, int]], cues: list[Offsets], rels: dict[Offsets, Relation]) -> None:
+    """Each source goes to the nearest cue that has none yet (two statements in one paragraph
+    each keep their speaker), each content part to the nearest cue."""
+    if not _disjoint(mine):
+        _attach_by_scan(text, mine, cues, rels)
+        return
+    # Spans in text order, none overlapping (the tagger's always are): the nearest cue is the
+    # last one before the span or the first one after it (the one before on a tie), found by
+    # bisection; cues that already have a source are skipped over by ``_Free``.
+    cue_starts, cue_ends = [c[0] for c in cues], [c[1] for c in cues]
+    free = Free(len(cues))
+    for role, s, e in mine:
+        if role == "cue":
+            continue
+        before = bisect_right(cue_ends, s) - 1
+        after = before + 1
+        if role == "source":
+            before, after = free.at_or_before(before), free.at_or_after(after)
+        gap_before = s - cue_ends[before] if before >= 0 else None
+        gap_after = cue_starts[after] - e if after < len(cues) else None
+        if gap_before is None and gap_after is None:
+            continue
+        near = before if gap_after is None or gap_before is not None and gap_before <= gap_after else after
+        _give(text, rels[cues[near]], role, s, e)
+        if role == "source":
+            free.take(near)
+
+
+def _attach_by_scan(
+    text: str, mine: list[tuple[str, int, int]], cues: list[Offsets], rels: dict[Offsets, Relation]
+) -> None:
+    """:func:`_attach` for spans that overlap: every cue is measured."""
+    for role, s, e in mine:
+        if role == "cue":
+            continue
+        free = [c for c in cues if rels[c].source is None] if role == "source" else cues
+        if not free:
+            continue
+        near = min(free, key=lambda c: min(abs(c[0] - e), abs(s - c[1])))
+        _give(text, rels[near], role, s, e)
+
+
+def _give(text: str, rel: Relation, role: str, s: int, e: int) -> None:
+    if role == "source":
+        rel.source = (s, e)
+    elif role == "content":
+        # keep a leading "that": the tagger learnt where a content starts
+        part = trim(text, s, e, that=False)
+        if part:
+            rel.content.append(part)
+
+
+def _disjoint(spans: Sequence[tuple[str, int, int]]) -> bool:
+    """Every span is non-empty and ends before the next one starts."""
+    return all(s < e for _r, s, e in spans) and all(a[2] <= b[1] for a, b in pairwise(spans))
 
 
 def _cue_words(sent: Any, off: int, s: int, e: int) -> bool:
@@ -351,27 +371,60 @@ def _cue_words(sent: Any, off: int, s: int, e: int) -> bool:
     return any(t.lemma_.lower() in lx.CUE_VERBS and t.pos_ in ("VERB", "AUX") for t in toks)
 
 
-def merge(rules: list[Relation], model: list[Relation]) -> list[Relation]:
+def merge(rules: list[Relation], model: list[Relation], parsed: Parsed | None = None) -> list[Relation]:
     """Rule relations, plus model relations whose cue no rule relation overlaps; text order.
 
     Where both found the same statement the rule's cue, source and structure stand (they
     follow the parse), but the content boundaries are the tagger's when its parts overlap the
     rule's: the tagger learnt where annotated news (PolNeAR) starts and ends a content, and is
     far more often exactly right there than the parse rules.
+
+    With ``parsed``, a model relation is compared with the rule relations of its own paragraph
+    only (the same answer: a relation's spans never leave its paragraph, and one that would is
+    filed under every paragraph it touches), so that the work grows with the text, not with
+    its square.
     """
     out = list(rules)
+    extents = [_extent(r) for r in rules]
+    members: dict[int, list[int]] = {}  # paragraph -> its rule relations, in list order
+
+    def file(i: int) -> None:
+        for k in _paragraphs(parsed, extents[i]):
+            listed = members.setdefault(k, [])
+            at = bisect_left(listed, i)
+            if at == len(listed) or listed[at] != i:
+                listed.insert(at, i)
+
+    for i in range(len(rules)):
+        file(i)  # in list order: each lands at the end of its paragraphs' lists
     for rel in model:
-        twin = next((r for r in rules if _overlaps(r.cue, rel.cue)), None)
+        near = _members(members, _paragraphs(parsed, rel.cue))
+        twin = next((i for i in near if _overlaps(rules[i].cue, rel.cue)), None)
         if twin is None:
             # a sourceless cue within a rule relation ("citing" in "reported, citing an official,
             # that ...") is part of that statement, not another one
-            inside = any(_overlaps(rel.cue, _extent(r)) for r in rules)
+            inside = any(_overlaps(rel.cue, extents[i]) for i in near)
             if rel.source is not None or not inside:
                 out.append(rel)
-        elif rel.content and twin.content and any(_overlaps(p, q) for p in rel.content for q in twin.content):
-            twin.content = list(rel.content)
+        elif rel.content and rules[twin].content \
+                and any(_overlaps(p, q) for p in rel.content for q in rules[twin].content):
+            rules[twin].content = list(rel.content)
+            extents[twin] = _extent(rules[twin])
+            file(twin)
     out.sort(key=lambda r: (r.cue[0], r.cue[1]))
     return out
+
+
+def _paragraphs(parsed: Parsed | None, span: Offsets) -> Iterable[int]:
+    """The paragraphs ``span`` touches; all relations are in paragraph 0 without ``parsed``."""
+    return parsed.docs_over(*span) if parsed is not None else (0,)
+
+
+def _members(members: dict[int, list[int]], paragraphs: Iterable[int]) -> list[int]:
+    found = [members.get(k, []) for k in paragraphs]
+    if len(found) == 1:
+        return found[0]
+    return sorted({i for f in found for i in f})
 
 
 def _extent(rel: Relation) -> Offsets:

@@ -18,6 +18,9 @@ from typing import Any
 from newstrace.analyse import lexicons as lx
 from newstrace.analyse.attribution import Offsets, Parsed, Relation, span_of, trim
 
+#: Lemmas of the verbs that relay a source ("reported by X", "citing Y").
+_RELAY_LEMMAS = frozenset({"report", "publish", "cite", "quote"})
+
 
 def _citing(tok: Any) -> Any:
     """The token of the cited source under a citing verb ("cited X" -> X)."""
@@ -71,7 +74,8 @@ def _citing_after_cue(parsed: Parsed, rel: Relation) -> None:
     the cue or on the content's verb. A content that ends with it is cut before it."""
     if rel.kind == "according-to":
         return
-    toks = parsed.tokens(*rel.sentence)
+    # only these lemmas matter below; the index finds them without a walk over the sentence
+    toks = parsed.tokens_with_lemma(*rel.sentence, _RELAY_LEMMAS)
     if not toks:
         return
     off = parsed.offset_of(toks[0])

@@ -9,18 +9,40 @@ and passed down; nothing is cached at module level.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
-from newstrace.analyse.attribution import Parsed, Relation, merge, model_relations, paragraph_spans, rule_relations
+from newstrace.analyse.attribution import (
+    Parsed,
+    Relation,
+    merge,
+    model_relations,
+    paragraph_spans,
+    rule_relations,
+)
 from newstrace.analyse.chains import build_chain, is_platform, split_cited
-from newstrace.analyse.denials import accusers_of, both_parties, relative_denials
+from newstrace.analyse.denials import (
+    accusers_by_sentence,
+    both_parties,
+    relative_denials,
+)
 from newstrace.analyse.nlp import Language
 from newstrace.analyse.quantities import find_quantities
 from newstrace.analyse.speakers import Mention, Resolver, clean_name, describe
-from newstrace.analyse.timeref import find_time_refs, statement_date
+from newstrace.analyse.tagger import MAX_PARAGRAPH_CHARS
+from newstrace.analyse.timeref import TimeRef, find_time_refs, statement_date
 from newstrace.errors import NewstraceError
-from newstrace.models import ENTITY_LABELS, Article, Claim, Entity, Place, Quantity, SourceRef, Span
+from newstrace.models import (
+    ENTITY_LABELS,
+    Article,
+    Claim,
+    Entity,
+    Place,
+    Quantity,
+    SourceRef,
+    Span,
+)
 
 #: Entity labels that name a place.
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -40,7 +62,9 @@ class ClaimExtractor:
         self.tagger = tagger
 
     def parse(self, text: str) -> Parsed:
-        spans = paragraph_spans(text)
+        # a paragraph longer than the parser takes is cut at sentence-like boundaries, never
+        # truncated and never refused (spaCy raises beyond its max_length)
+        spans = paragraph_spans(text, min(MAX_PARAGRAPH_CHARS, self.language.max_chars))
         docs = self.language.parse_many(text[s:e] for s, e in spans)
         return Parsed(text, [(s, doc) for (s, _e), doc in zip(spans, docs)])
 
@@ -61,7 +85,7 @@ class ClaimExtractor:
         text = parsed.text
         rels = rule_relations(parsed)
         if self.tagger is not None:
-            rels = merge(rels, model_relations(parsed, self.tagger.tag(text)))
+            rels = merge(rels, model_relations(parsed, self.tagger.tag(text)), parsed)
         rels = rels + relative_denials(parsed, rels)
         rels.sort(key=lambda r: (r.cue[0], r.cue[1]))
         for rel in rels:
@@ -78,7 +102,8 @@ class _Assembler:
         self.sentence_dates: dict[tuple[int, int], str] = {}
         self.text = parsed.text
         self.published = published
-        self.refs = find_time_refs(parsed.text, published)
+        self.refs = find_time_refs(parsed.text, published)  # in text order, disjoint
+        self.ref_starts = [r.start for r in self.refs]
         ents = list(parsed.entities())
         # only people who act in a clause: the entity tagger also calls ships and streets persons
         persons = [(s, e, t) for s, e, t, label in ents
@@ -87,6 +112,8 @@ class _Assembler:
         # "Ukrainian" is sometimes labelled GPE; an adjective is no place
         self.places = [(s, e) for s, e, _t, label in parsed.entities()
                        if label in PLACE_LABELS and not all(t.pos_ == "ADJ" for t in parsed.tokens(s, e))]
+        self.place_starts = [s for s, _e in self.places]  # in text order
+        self.accusers: dict[tuple[int, int], list[tuple[int, int]]] | None = None
 
     def mention(self, span: tuple[int, int] | None, root: Any = None) -> Mention | None:
         if span is None:
@@ -119,7 +146,9 @@ class _Assembler:
                 told = None  # "told the Gazette" in the Gazette: the publisher is no hop
         names = [src.entity] if src is not None and src.form != "both" else []
         if src is not None and src.form == "both":
-            names = both_parties(self.parsed, src.start, accusers_of(rels, rel)) or [None]
+            if self.accusers is None:
+                self.accusers = accusers_by_sentence(rels)
+            names = both_parties(self.parsed, src.start, self.accusers.get(rel.sentence, [])) or [None]
             if "government" in src.text.lower():  # "both governments": the two countries' governments
                 names = [f"{n} government" if n else n for n in names]
         claims = []
@@ -168,14 +197,20 @@ class _Assembler:
             # report; one in the content dates the event reported
             if rel.source is None:
                 return None
-            return statement_date(rel.source[0], rel.source[1], self.refs, self.published)
+            return statement_date(rel.source[0], rel.source[1], self._refs_in(*rel.source), self.published)
         s0, s1 = rel.sentence
-        found = statement_date(s0, s1, self.refs, self.published, cue_start=rel.cue[0], text=self.text)
+        refs = self._refs_in(s0, s1)
+        found = statement_date(s0, s1, refs, self.published, cue_start=rel.cue[0], text=self.text)
         if found is None and rel.stance == "denied" and rel.content and rel.content[0][0] >= rel.cue[1]:
             # "rejected that account on Thursday": the object is no clause, so a date right
             # after it still dates the denial
-            found = statement_date(s0, s1, self.refs, self.published, cue_start=rel.content[-1][1], text=self.text)
+            found = statement_date(s0, s1, refs, self.published, cue_start=rel.content[-1][1], text=self.text)
         return found
+
+    def _refs_in(self, s: int, e: int) -> list[TimeRef]:
+        """The time references that start in ``text[s:e]`` (all that statement_date could use
+        there), by bisection: a page can hold thousands."""
+        return self.refs[bisect_left(self.ref_starts, s):bisect_left(self.ref_starts, e)]
 
     def _quantities(self, rel: Relation) -> list[Quantity]:
         out = []
@@ -187,8 +222,15 @@ class _Assembler:
         return out
 
     def _places(self, rel: Relation) -> list[Place]:
-        return [Place(ps, pe, self.text[ps:pe]) for ps, pe in self.places
-                if any(s <= ps and pe <= e for s, e in rel.content)]
+        """The places inside the content parts, in text order, each once."""
+        found: set[int] = set()
+        for s, e in rel.content:
+            k = bisect_left(self.place_starts, s)
+            while k < len(self.places) and self.places[k][0] < e:
+                if self.places[k][1] <= e:
+                    found.add(k)
+                k += 1
+        return [Place(ps, pe, self.text[ps:pe]) for ps, pe in (self.places[k] for k in sorted(found))]
 
 
 def entities_of(parsed: Parsed) -> list[Entity]:

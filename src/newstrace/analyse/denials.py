@@ -9,10 +9,17 @@ parties named just before it (the accused), never the accusers.
 
 from __future__ import annotations
 
-
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 
 from newstrace.analyse import lexicons as lx
-from newstrace.analyse.attribution import Parsed, Relation, span_of
+from newstrace.analyse.attribution import (
+    MAX_RELATIONS_PER_SENTENCE,
+    Offsets,
+    Parsed,
+    Relation,
+    span_of,
+)
 
 #: Nouns that name a claim which can be denied.
 CLAIM_NOUNS = frozenset({"charge", "claim", "allegation", "accusation", "report", "assertion", "account",
@@ -22,9 +29,15 @@ CLAIM_NOUNS = frozenset({"charge", "claim", "allegation", "accusation", "report"
 def relative_denials(parsed: Parsed, relations: list[Relation]) -> list[Relation]:
     """Denial relations for "<claim noun> that X denied" patterns."""
     out: list[Relation] = []
+    # asserted relations by where their cue starts: those of one sentence are found by bisection
+    asserted = sorted((r.cue[0], i) for i, r in enumerate(relations) if r.stance == "asserted")
+    cue_starts = [c for c, _i in asserted]
     for off, sent in parsed.sentences():
         s0, s1 = off + sent.start_char, off + sent.end_char
+        found = 0
         for tok in sent:
+            if found == MAX_RELATIONS_PER_SENTENCE:
+                break  # each copies an accusation's content: bounded as the rules are
             if tok.lemma_.lower() not in lx.DENIAL_VERBS or tok.dep_ != "relcl":
                 continue
             noun = tok.head
@@ -36,27 +49,36 @@ def relative_denials(parsed: Parsed, relations: list[Relation]) -> list[Relation
             src = span_of(list(subj.subtree), off)
             aux = [c for c in tok.lefts if c.dep_ in ("aux", "neg", "advmod") and c.i > subj.i]
             cue = (off + (aux[0].idx if aux else tok.idx), off + tok.idx + len(tok))
-            accusation = _claim_before(relations, s0, s1, off + noun.idx)
+            pos = off + noun.idx
+            accusation = _claim_before(relations, asserted[bisect_left(cue_starts, s0):bisect_left(cue_starts, pos)], s1)
             content = list(accusation.content) if accusation else [span_of(list(noun.subtree)[:1] + [noun], off)]
             out.append(Relation(cue=cue, source=src, content=content, sentence=(s0, s1), kind="indirect",
                                 stance="denied", source_root=subj))
+            found += 1
     return out
 
 
-def _claim_before(relations: list[Relation], s0: int, s1: int, pos: int) -> Relation | None:
-    best = None
-    for r in relations:
-        if s0 <= r.cue[0] < pos and r.stance == "asserted" and r.sentence[1] <= s1:
-            best = r
-    return best
+def _claim_before(relations: list[Relation], candidates: list[tuple[int, int]], s1: int) -> Relation | None:
+    """The last relation (in list order) among ``candidates`` (asserted, cue in the sentence
+    before the claim noun: ``(cue start, index)`` pairs) that ends within the sentence."""
+    best = max((i for _c, i in candidates if relations[i].sentence[1] <= s1), default=None)
+    return relations[best] if best is not None else None
+
+
+#: Entities looked at before "both countries" when naming the two parties: far more than the
+#: two names a real sentence or paragraph puts before it (the two are the nearest distinct
+#: countries or organisations), and a bound on a page that repeats one name thousands of times.
+MAX_PARTY_LOOKBACK = 200
 
 
 def both_parties(parsed: Parsed, before: int, exclude: list[tuple[int, int]]) -> list[str]:
     """The two most recent distinct countries or organisations named before ``before``,
     outside the ``exclude`` spans (the accusers): what "both countries" stands for."""
+    parties = parsed.memo("parties", lambda: [e for e in parsed.entities() if e[3] in ("GPE", "LOC", "ORG")])
+    ends = parsed.memo("party ends", lambda: [e for _s, e, _n, _l in parties])
     seen: list[str] = []
-    ents = [e for e in parsed.entities() if e[1] <= before and e[3] in ("GPE", "LOC", "ORG")]
-    for s, e, name, _label in reversed(ents):
+    k = bisect_right(ends, before)  # entities are in text order: those ending by ``before``
+    for s, _e, name, _label in (parties[i] for i in range(k - 1, max(-1, k - 1 - MAX_PARTY_LOOKBACK), -1)):
         if any(xs <= s < xe for xs, xe in exclude):
             continue
         # a name used as a modifier still names the party: "Vesland-registered carriers"
@@ -80,3 +102,11 @@ def accusers_of(relations: list[Relation], denial: Relation) -> list[tuple[int, 
     return [r.source for r in relations if r.source and r.sentence == denial.sentence and r.stance == "asserted"]
 
 
+def accusers_by_sentence(relations: Iterable[Relation]) -> dict[Offsets, list[Offsets]]:
+    """:func:`accusers_of` for every sentence at once: sentence -> sources of its asserted
+    relations, in list order."""
+    out: dict[Offsets, list[Offsets]] = {}
+    for r in relations:
+        if r.source and r.stance == "asserted":
+            out.setdefault(r.sentence, []).append(r.source)
+    return out

@@ -11,6 +11,8 @@ and "Korea’s" are one name.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +22,10 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 #: How far back (characters) the last quoted person still beats a person merely named.
 RECENT_SPEAKER_CHARS = 600
 _BODIES = ("organisation", "government", "news-outlet")
+#: Name endings indexed per remembered mention, in words ("Defense Ministry" is two): enough
+#: for any name looked up (a single word, or a short definite name such as "the Defense
+#: Ministry"); a longer one is checked against the names sharing its last words.
+MAX_SUFFIX_WORDS = 8
 _EDGE = " \t\n,;:.\"“”'’‘()—–-"
 
 
@@ -249,7 +255,14 @@ def _inner_named(root: Any, tokens: list[Any], off: int, text: str) -> Mention |
 
 
 class Resolver:
-    """Resolves mentions in text order against the mentions seen so far."""
+    """Resolves mentions in text order against the mentions seen so far.
+
+    Every lookup goes through an index built as mentions are remembered (by head noun, by word
+    of the name, by name suffix, by type), so one lookup costs about the number of earlier
+    mentions that share its key, not the number of mentions so far: a page with thousands of
+    quoted speakers stays linear. The answers are the ones a walk back over every earlier
+    mention would give (the latest match in the order mentions were remembered).
+    """
 
     def __init__(
         self, persons: list[tuple[int, int, str]], orgs: list[tuple[int, int, str, str]] | None = None
@@ -259,13 +272,23 @@ class Resolver:
         #: ORG entities of the whole text: antecedents for "the company"
         self.orgs = orgs or []
         self.history: list[Mention] = []
+        self._person_starts = [s for s, _e, _n in persons]
+        self._persons_sorted = all(a < b for a, b in zip(self._person_starts, self._person_starts[1:]))
+        self._org_starts = [s for s, _e, _n, _l in self.orgs]
+        self._orgs_sorted = all(a <= b for a, b in zip(self._org_starts, self._org_starts[1:]))
+        # remembered people: their distinct starts in order, each with the first mention there
+        self._speaker_starts: list[int] = []
+        self._speaker_at: dict[int, Mention] = {}
+        # remembered mentions by key, each list in the order remembered
+        self._by_key: dict[tuple[str, str], list[Mention]] = {}
+        self._last_named: dict[str | None, Mention] = {}
 
     def resolve(self, m: Mention) -> Mention:
         ante = None
         if m.form == "pronoun" and m.type == "person":
             ante = self._person_before(m.start)
         elif m.form == "pronoun":  # "it said", "they said": the latest organisation
-            ante = next((c for c in reversed(self.history) if c.start < m.start and c.type in _BODIES), None)
+            ante = self._latest(("type", "body"), m.start)
         elif m.form == "definite":
             ante = self._head_match(m)
         elif m.form == "definite-named" or (m.form == "named" and m.entity and " " not in m.entity):
@@ -282,18 +305,51 @@ class Resolver:
         return m
 
     def remember(self, m: Mention) -> None:
-        if m.entity:
-            self.history.append(m)
+        if not m.entity:
+            return
+        self.history.append(m)
+        keys = [("head", m.head)]
+        if m.type in _BODIES:
+            keys.append(("type", "body"))
+        if m.type == "organisation":
+            keys.append(("type", "organisation"))
+        if len(m.chain) > 1:
+            keys.append(("chained", ""))
+        low = m.entity.lower()
+        keys += [("word", w) for w in dict.fromkeys(low.split())]
+        keys += [("suffix", x) for x in _space_suffixes(low)]
+        for key in keys:
+            self._by_key.setdefault(key, []).append(m)
+        self._last_named[m.entity] = m
+        if m.type == "person" and m.start not in self._speaker_at:
+            self._speaker_at[m.start] = m
+            insort(self._speaker_starts, m.start)
+
+    def _latest(self, key: tuple[str, str], before: int) -> Mention | None:
+        """The mention remembered last under ``key`` that starts before ``before``."""
+        for cand in reversed(self._by_key.get(key, ())):
+            if cand.start < before:
+                return cand
+        return None
 
     def _person_before(self, pos: int) -> Mention | None:
         """The latest speaker who is a person; a person merely named counts only when no speaker
         was quoted in the last few sentences (a "she said" continues the last speaker)."""
-        best = None
-        for m in self.history:
-            if m.type == "person" and m.start < pos and (best is None or m.start > best.start):
-                best = m
+        k = bisect_left(self._speaker_starts, pos)
+        best = self._speaker_at[self._speaker_starts[k - 1]] if k else None
         if best is not None and pos - best.start < RECENT_SPEAKER_CHARS:
             return best
+        if not self._persons_sorted:
+            return self._named_person_walk(pos, best)
+        # persons are in text order: of those before ``pos``, the last one after the speaker wins
+        k = bisect_left(self._person_starts, pos)
+        if k and (best is None or self.persons[k - 1][0] > best.start):
+            s, e, name = self.persons[k - 1]
+            named = Mention(s, e, name, clean_name(name), "person")
+            return self._name_match(named) or named
+        return best
+
+    def _named_person_walk(self, pos: int, best: Mention | None) -> Mention | None:
         for s, e, name in self.persons:
             if s < pos and (best is None or s > best.start):
                 best = Mention(s, e, name, clean_name(name), "person")
@@ -304,41 +360,71 @@ class Resolver:
 
     def _head_match(self, m: Mention) -> Mention | None:
         head = m.head
-        earlier = [c for c in reversed(self.history) if c.start < m.start]
-        for cand in earlier:
-            if cand.head == head:
-                return cand
+        found = self._latest(("head", head), m.start)
+        if found is not None:
+            return found
         plural = head.endswith("s") and head in lx.ANONYMOUS_HEADS
-        for cand in [] if plural else earlier:
-            if head in (cand.entity or "").lower().split():
-                return cand
+        if not plural:
+            found = self._latest(("word", head), m.start)
+            if found is not None:
+                return found
         if head in lx.BODY_HEADS:
             # "the company": the latest organisation quoted, else named, before it
-            for cand in earlier:
-                if cand.type == "organisation":
-                    return cand
-            for s, _e, name, label in reversed(self.orgs):
-                if s < m.start and label == "ORG":
-                    found = Mention(s, s + len(name), name, clean_name(name), "organisation")
-                    return self._name_match(found) or found
+            found = self._latest(("type", "organisation"), m.start)
+            if found is not None:
+                return found
+            org = self._org_before(m.start)
+            if org is not None:
+                s, _e, name, _label = org
+                named = Mention(s, s + len(name), name, clean_name(name), "organisation")
+                return self._name_match(named) or named
         if plural:
             # "the sources" after "reports that cited X": the origin of the latest chain
-            for cand in reversed(self.history):
-                if cand.start < m.start and len(cand.chain) > 1:
-                    origin = Mention(cand.start, cand.end, cand.text, cand.chain[-1], "unknown")
-                    origin.chain = [cand.chain[-1]]
-                    for h in self.history:
-                        if h.entity == cand.chain[-1]:
-                            origin.type, origin.chain = h.type, list(cand.chain)
-                    return origin
+            cand = self._latest(("chained", ""), m.start)
+            if cand is not None:
+                origin = Mention(cand.start, cand.end, cand.text, cand.chain[-1], "unknown")
+                origin.chain = [cand.chain[-1]]
+                h = self._last_named.get(cand.chain[-1])
+                if h is not None:
+                    origin.type, origin.chain = h.type, list(cand.chain)
+                return origin
         return None
 
+    def _org_before(self, pos: int) -> tuple[int, int, str, str] | None:
+        """The last ORG entity (in list order) that starts before ``pos``."""
+        if self._orgs_sorted:  # the usual case: those before ``pos`` are a prefix of the list
+            k = bisect_left(self._org_starts, pos)
+            candidates: Iterable[tuple[int, int, str, str]] = (self.orgs[i] for i in range(k - 1, -1, -1))
+        else:
+            candidates = reversed(self.orgs)
+        return next((o for o in candidates if o[0] < pos and o[3] == "ORG"), None)
+
     def _name_match(self, m: Mention) -> Mention | None:
+        """The latest earlier mention whose name ends with this one ("Strand" -> "Odile Strand",
+        "Defense Ministry" -> "South Korea's Defense Ministry")."""
         name = (m.entity or "").lower()
         if not name:
             return None
-        for cand in reversed(self.history):
-            ent = (cand.entity or "").lower()
-            if cand.start < m.start and ent != name and (ent.endswith(" " + name) or ent.endswith("'s " + name)):
+        # "X's Defense Ministry" ends in " Defense Ministry" too: one test covers both forms
+        if name.count(" ") < MAX_SUFFIX_WORDS:
+            # every remembered name is indexed under each of its endings that follows a space
+            return self._latest(("suffix", name), m.start)
+        # a longer name: look among the names that end with its last words
+        for cand in reversed(self._by_key.get(("suffix", _space_suffixes(name)[-1]), ())):
+            if cand.start < m.start and (cand.entity or "").lower().endswith(" " + name):
                 return cand
         return None
+
+
+def _space_suffixes(name: str) -> list[str]:
+    """The endings of ``name`` that follow a space, shortest first, at most
+    :data:`MAX_SUFFIX_WORDS` of them: "a b c" -> ["c", "b c"]."""
+    out = []
+    end = len(name)
+    for _ in range(MAX_SUFFIX_WORDS):
+        k = name.rfind(" ", 0, end)
+        if k < 0:
+            break
+        out.append(name[k + 1:])
+        end = k
+    return out

@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import islice
 from typing import Literal
 
 Precision = Literal["day", "week", "month", "year"]
@@ -493,25 +494,47 @@ def statement_date(
     if cue_start is None:
         return min(candidates, key=lambda r: r.start).date
 
-    def plausible(r: TimeRef) -> bool:
-        if text is None:
-            return True
+    # The nearest plausible ref wins: refs are tried nearest first, and the tests that read the
+    # text between a ref and the cue stop early, so that a long sentence with many refs and
+    # many cues costs no more than its length for each cue.
+    order = sorted(range(len(candidates)), key=lambda k: (_distance(candidates[k], cue_start), k))
+    if text is None:
+        return candidates[order[0]].date
+    too_far = False  # a ref after the cue was already more than nine words away
+    blocked = False  # a ref before the cue already had a comma or quote mark between
+    for k in order:
+        r = candidates[k]
         if r.start >= cue_start:
-            gap = text[cue_start:r.start]
-            return not _CLAUSE_BREAK.search(gap) and len(gap.split()) <= _MAX_GAP_WORDS + 1
-        if r.end > cue_start:  # the cue inside the ref: cannot happen with real cues
-            return True
-        between = text[r.end:cue_start]
-        if not re.search(r"[,\"“”«»]", between):
-            return True
-        return not text[sentence_start:r.start].strip(" \t\n\"“”'‘’«»(")
+            if too_far or not _few_words(text, cue_start, r.start):
+                too_far = True  # refs further on are further still
+            elif not _CLAUSE_BREAK.search(text[cue_start:r.start]):
+                return r.date
+        elif r.end > cue_start or not blocked and not _BEFORE_BREAK.search(text, r.end, cue_start):
+            return r.date  # (the cue inside the ref, r.end > cue_start, cannot happen with real cues)
+        else:
+            blocked = True  # refs further back hold the same break: only one opening the sentence counts
+            if _opens(text, sentence_start, r.start):
+                return r.date
+    return None
 
-    def distance(r: TimeRef) -> tuple[int, int]:
-        if r.start >= cue_start:
-            return r.start - cue_start, 0
-        return max(0, cue_start - r.end), 1
 
-    usable = [r for r in candidates if plausible(r)]
-    if not usable:
-        return None
-    return min(usable, key=distance).date
+_BEFORE_BREAK = re.compile(r"[,\"“”«»]")
+_OPENING = re.compile(r"[ \t\n\"“”'‘’«»(]*")
+_WORD = re.compile(r"\S+")
+
+
+def _distance(r: TimeRef, cue_start: int) -> tuple[int, int]:
+    if r.start >= cue_start:
+        return r.start - cue_start, 0
+    return max(0, cue_start - r.end), 1
+
+
+def _few_words(text: str, start: int, end: int) -> bool:
+    """At most nine words in ``text[start:end]`` (counted no further than the tenth)."""
+    words = _WORD.finditer(text, start, end)
+    return sum(1 for _ in islice(words, _MAX_GAP_WORDS + 2)) <= _MAX_GAP_WORDS + 1
+
+
+def _opens(text: str, sentence_start: int, start: int) -> bool:
+    """Nothing but spaces, quote marks and an opening bracket before ``start`` in its sentence."""
+    return _OPENING.match(text, sentence_start, start).end() == start  # type: ignore[union-attr]
