@@ -34,15 +34,17 @@ from newstrace.store import Store, export
 __version__ = "0.1.0"
 
 #: Linking needs numpy and datasketch: imported on first use, not with ``import newstrace``.
-_LAZY = {"link_articles": "link", "story_view": "story_view", "provenance_graph": "graph",
-         "StoryView": "StoryView", "LinkReport": "LinkReport"}
+_LAZY = {"link_articles": ("linker", "link"), "LinkReport": ("linker", "LinkReport"),
+         "story_view": ("views", "story_view"), "provenance_graph": ("views", "graph"),
+         "StoryView": ("views", "StoryView")}
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        from newstrace import linker
+        import importlib
 
-        return getattr(linker, _LAZY[name])
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(f"newstrace.{module}"), attr)
     raise AttributeError(f"module 'newstrace' has no attribute {name!r}")
 
 

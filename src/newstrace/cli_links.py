@@ -97,7 +97,7 @@ def story(
     """One story: its articles, and on request its timeline, claim groups, provenance graph
     and figures."""
     from newstrace.link import to_json
-    from newstrace.linker import story_view
+    from newstrace.views import story_view
 
     _check_format(format, ("text", "json"))
     settings = _settings(db, config)
@@ -173,13 +173,13 @@ def _print_groups(groups: list[Any], claims: dict[int, Any]) -> None:
 
 def _print_graph(g: Any) -> None:
     kinds = Counter(a["kind"] for a in g.nodes.values())
-    edges = Counter(k for _, _, k, _ in g.edges)
+    edges = Counter(e.kind for e in g.edges)
     out.print(Text(f"provenance graph: {len(g.nodes)} nodes ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), "
                    f"{len(g.edges)} edges ({', '.join(f'{n} {k}' for k, n in sorted(edges.items()))})", style="bold"))
-    cites = sorted({(g.nodes[a]["label"], g.nodes[b]["label"]) for a, b, k, _ in g.edges if k == "cites"})
+    cites = sorted({(g.nodes[e.source]["label"], g.nodes[e.target]["label"]) for e in g.edges if e.kind == "cites"})
     for a, b in cites:
         out.print(Text(f"  {a} cites {b}"))
-    copies = sorted({(a, b) for a, b, k, _ in g.edges if k == "copies"})
+    copies = sorted({(e.source, e.target) for e in g.edges if e.kind == "copies"})
     for a, b in copies:
         out.print(Text(f"  {g.nodes[a]['label']} copies {g.nodes.get(b, {}).get('label', b)}"))
     out.print(Text("(newstrace export-graph --story ID --format graphml writes it for Gephi)", style="dim"))
@@ -214,7 +214,7 @@ def export_graph(
     """Export the provenance graph: outlets, articles and sources, with reports, cites and
     copies edges, and each claim group's origins."""
     from newstrace.link import to_gexf, to_graphml, to_json
-    from newstrace.linker import graph
+    from newstrace.views import graph
 
     _check_format(format, ("graphml", "gexf", "json"))
     if output:

@@ -7,34 +7,35 @@ and those with a new revision), a batch at a time, in publication order:
   original;
 * the story clusterer (:class:`~newstrace.link.StoryClusterer`) puts the article in a
   story, starting or merging stories;
-* each story that changed has its claims regrouped (:class:`~newstrace.link.ClaimGrouper`)
-  and the provenance of every group summarised (independent origins, circular reporting).
+* each story that changed has its claims regrouped (:class:`~newstrace.link.ClaimGrouper`),
+  the provenance of every group summarised (independent origins and why each counts,
+  circular reporting), its figures found and its provenance graph built; all of it is
+  stored (:meth:`Store.save_story_links`) for the views to read.
 
 Both indexes keep only recent news in memory (the copy index :attr:`Settings.copy_window_days`,
 the clusterer the days an article can still join a story), and are saved, in code-free
 formats, in the same transaction as the batch's results: a killed run resumes at the next
 batch and the cost of one article does not grow with the store.
 
-:func:`story_view` and :func:`graph` read a story back for the commands and the API, with
-its timeline, claim groups, provenance graph and figures.
+:mod:`newstrace.views` reads a story back for the commands, the API and the workbench.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from newstrace.config import Settings, load_settings
-from newstrace.link import ClaimGrouper, CopyIndex, ProvenanceGraph, StoryClusterer, build_provenance, figures
+from newstrace.link import ClaimGrouper, CopyIndex, GroupProvenance, StoryClusterer, build_provenance, figures
 from newstrace.link.claimgroups import content_text
-from newstrace.link.figures import Figure
 from newstrace.link.stories import STORY_WINDOW_DAYS
-from newstrace.models import Article, Failure
+from newstrace.models import Article, ClaimGroup, Copy, Failure, ProvenanceGraph, utc_instant
 from newstrace.store import Store
 from newstrace.store.claims import StoredClaim
-from newstrace.store.links import ClaimGroupRow, CopyRow, LinkBatch, NewClaimGroup, StoryRow
+from newstrace.store.links import LinkBatch
 
 COPY_STATE = "copy-index"
 STORY_STATE = "story-clusterer"
@@ -188,7 +189,7 @@ def _link_one(
 class _Roots:
     """``root_of`` over the stored copy relations (a copy of a copy leads to the first)."""
 
-    def __init__(self, copies: dict[int, CopyRow]) -> None:
+    def __init__(self, copies: dict[int, Copy]) -> None:
         self._orig = {c: row.original_id for c, row in copies.items()}
 
     def root_of(self, article_id: int) -> int:
@@ -197,17 +198,6 @@ class _Roots:
             seen.add(nxt)
             article_id = nxt
         return article_id
-
-
-@dataclass
-class _Grouped:
-    articles: dict[int, Article]
-    claims: dict[int, list[StoredClaim]]
-    copies: dict[int, CopyRow]
-    grouper: ClaimGrouper
-    graph: ProvenanceGraph
-    #: grouper's group id -> stored group id (smallest member claim id)
-    ids: dict[int, int]
 
 
 def _encoder(settings: Settings) -> Callable[[list[str]], Any] | None:
@@ -219,16 +209,38 @@ def _encoder(settings: Settings) -> Callable[[list[str]], Any] | None:
     return load_encoder(settings.encoder).encode
 
 
-def _group_story(store: Store, story_id: int, settings: Settings | None = None) -> _Grouped:
+def regroup(store: Store, story_id: int, *, settings: Settings | None = None) -> None:
+    """Recompute and store what is inside one story: its claim groups (with origins and why
+    they count), its figures and its provenance graph."""
     ids = store.story_articles(story_id)
     articles: dict[int, Article] = {}
     claims: dict[int, list[StoredClaim]] = {}
     for aid in ids:
         claims[aid] = store.claims(article_id=aid, limit=1_000_000)
         articles[aid] = store.get(aid, claims=claims[aid]).article  # the claims read once
-    copies = store.copies(ids)
-    copies = {c: row for c, row in copies.items() if c in articles and row.original_id in articles}
-    encode = _encoder(settings or load_settings())
+    copies = {c: row for c, row in store.copies(ids).items() if c in articles and row.original_id in articles}
+    grouper = _grouper(ids, claims, articles, settings or load_settings())
+    plain = {aid: [sc.claim for sc in cs] for aid, cs in claims.items()}
+    roots = _Roots(copies)
+    graph = build_provenance(grouper, articles, plain, copies=roots)
+    idmap = {gid: min(claims[a][c].id for a, c in grp.members + grp.denials)
+             for gid, grp in grouper.groups.items() if grp.members or grp.denials}
+    _renumber(graph, idmap)
+    groups = [
+        _claim_group(story_id, idmap[gid], grp, graph.groups[idmap[gid]], grouper.cohesion(gid), articles, claims,
+                     roots)
+        for gid, grp in grouper.groups.items()
+        # a claim printed once is not a group: only what several reports (or a denial) share
+        if gid in idmap and len(grp.members) + len(grp.denials) >= 2
+    ]
+    figs = figures((aid, sc.id, sc.claim, articles[aid]) for aid in ids for sc in claims[aid])
+    graph.groups = {}
+    store.save_story_links(story_id, groups, figs, graph)
+
+
+def _grouper(ids: list[int], claims: dict[int, list[StoredClaim]], articles: dict[int, Article],
+             settings: Settings) -> ClaimGrouper:
+    encode = _encoder(settings)
     grouper = ClaimGrouper(encoder=encode)
     vectors: Any = None
     if encode is not None:  # one batch for the story's claims
@@ -237,15 +249,7 @@ def _group_story(store: Store, story_id: int, settings: Settings | None = None) 
     for aid in ids:
         for ci, sc in enumerate(claims[aid]):
             grouper.add(aid, ci, sc.claim, articles[aid], embedding=next(vectors) if vectors is not None else None)
-    plain = {aid: [sc.claim for sc in cs] for aid, cs in claims.items()}
-    graph = build_provenance(grouper, articles, plain, copies=_Roots(copies))
-    idmap: dict[int, int] = {}
-    for gid, grp in grouper.groups.items():
-        members = grp.members + grp.denials
-        if members:
-            idmap[gid] = min(claims[a][c].id for a, c in members)
-    _renumber(graph, idmap)
-    return _Grouped(articles, claims, copies, grouper, graph, idmap)
+    return grouper
 
 
 def _renumber(graph: ProvenanceGraph, idmap: dict[int, int]) -> None:
@@ -253,151 +257,50 @@ def _renumber(graph: ProvenanceGraph, idmap: dict[int, int]) -> None:
     graph.groups = {idmap[g]: p for g, p in graph.groups.items() if g in idmap}
     for gid, p in graph.groups.items():
         p.group = gid
-    for _, _, _, attrs in graph.edges:
-        if "group" in attrs and attrs["group"] in idmap:
-            attrs["group"] = idmap[attrs["group"]]
+    for e in graph.edges:
+        if "group" in e.attrs and e.attrs["group"] in idmap:
+            e.attrs["group"] = idmap[e.attrs["group"]]
 
 
-def regroup(store: Store, story_id: int, *, settings: Settings | None = None) -> None:
-    """Recompute and store the claim groups of one story."""
-    g = _group_story(store, story_id, settings)
-    out = []
-    for gid, grp in g.grouper.groups.items():
-        # a claim printed once is not a group: only what several reports (or a denial) share
-        if gid not in g.ids or len(grp.members) + len(grp.denials) < 2:
+def _when(article: Article) -> str:
+    """Sort key of a report: the publication instant (UTC) when known, else the date."""
+    return utc_instant(article.published_at) or article.published or "9999"
+
+
+def _claim_group(story_id: int, gid: int, grp: Any, prov: GroupProvenance, cohesion: float,
+                 articles: dict[int, Article], claims: dict[int, list[StoredClaim]], roots: _Roots) -> ClaimGroup:
+    """A stored claim group from the grouper's members and their provenance: counts that
+    explain the numbers (reports, outlets, copies, repeats), the first report, and each
+    origin with the claims that make it count."""
+    ordered = sorted(grp.members, key=lambda k: (_when(articles[k[0]]), k))
+    copies = sum(1 for a, _ in ordered if roots.root_of(a) != a)
+    seen: set[int] = set()
+    repeats = 0
+    outlets: set[str] = set()
+    for a, _ in ordered:
+        if a in seen:
+            repeats += 1
             continue
-        prov = g.graph.groups[g.ids[gid]]
-        first = (grp.members or grp.denials)[0]
-        out.append(
-            NewClaimGroup(
-                label=prov.label or content_text(g.claims[first[0]][first[1]].claim),
-                independent_origins=prov.independent_origins,
-                origins=list(prov.origins),
-                relayed_by=list(prov.relayed_by),
-                first_seen=prov.first_seen,
-                circular=prov.circular,
-                asserts=[g.claims[a][c].id for a, c in grp.members],
-                denies=[g.claims[a][c].id for a, c in grp.denials],
-                denied_by=list(prov.denied_by),
-            )
-        )
-    store.replace_claim_groups(story_id, out)
+        seen.add(a)
+        if roots.root_of(a) == a:
+            outlets.add((articles[a].outlet or f"article {a}").casefold())
+    first = (ordered or sorted(grp.denials, key=lambda k: (_when(articles[k[0]]), k)))[0]
+    first_art = articles[first[0]]
+    details = [replace(o, claims=[claims[a][c].id for a, c in keys]) for o, keys in zip(prov.details, prov.detail_keys,
+                                                                                          strict=True)]
+    confidence = cohesion * _mean(claims[a][c].claim.confidence for a, c in grp.members + grp.denials)
+    return ClaimGroup(
+        id=gid, story_id=story_id, label=prov.label or content_text(claims[first[0]][first[1]].claim),
+        reports=len(grp.members), denials=len(grp.denials), independent_origins=prov.independent_origins,
+        origins=list(prov.origins), relayed_by=list(prov.relayed_by), first_seen=prov.first_seen,
+        circular=prov.circular, denied_by=list(prov.denied_by), outlets=len(outlets), copies=copies,
+        repeats=repeats, confidence=round(confidence, 3), first_article_id=first[0], first_outlet=first_art.outlet,
+        first_time=first_art.published_at or first_art.published, origin_details=details,
+        members=[(claims[a][c].id, "asserts") for a, c in grp.members]
+        + [(claims[a][c].id, "denies") for a, c in grp.denials],
+    )
 
 
-# -- reading a story back -------------------------------------------------------------------
-
-
-@dataclass
-class StoryArticle:
-    id: int
-    title: str | None
-    outlet: str | None
-    published: str | None
-    url: str | None
-    #: the article this one copies, if it is a syndicated copy
-    copy_of: int | None = None
-
-    def to_record(self) -> dict[str, Any]:
-        return vars(self).copy()
-
-
-@dataclass
-class StoryView:
-    """A story as an analyst reads it; the graph and figures are computed on request."""
-
-    story: StoryRow
-    articles: list[StoryArticle]
-    groups: list[ClaimGroupRow]
-    _grouped: _Grouped = field(repr=False)
-
-    def claims(self) -> list[StoredClaim]:
-        return [sc for a in self.articles for sc in self._grouped.claims[a.id]]
-
-    def timeline(self) -> list[dict[str, Any]]:
-        """Every claim of the story by date (the statement's, else the article's), with its
-        group, whether it is a denial, and whether its article is a copy."""
-        by_claim: dict[int, tuple[int, str]] = {}
-        for g in self.groups:
-            for cid, role in g.members:
-                by_claim[cid] = (g.id, role)
-        copy_of = {a.id: a.copy_of for a in self.articles}
-        rows = []
-        for sc in self.claims():
-            c = sc.claim
-            gid, role = by_claim.get(sc.id, (None, None))
-            rows.append(
-                {
-                    "date": c.date or sc.published,
-                    "claim_id": sc.id,
-                    "article_id": sc.article_id,
-                    "outlet": sc.outlet,
-                    "published": sc.published,
-                    "source": (c.source.entity or c.source.text) if c.source else None,
-                    "chain": list(c.chain),
-                    "cue": c.cue.text,
-                    "content": content_text(c),
-                    "kind": c.kind,
-                    "stance": c.stance,
-                    "group_id": gid,
-                    "denies": role == "denies",
-                    "copy_of": copy_of.get(sc.article_id),
-                }
-            )
-        rows.sort(key=lambda r: (r["date"] is None, r["date"] or "", r["article_id"], r["claim_id"]))
-        return rows
-
-    def graph(self) -> ProvenanceGraph:
-        return self._grouped.graph
-
-    def figures(self) -> list[Figure]:
-        g = self._grouped
-        return figures(
-            (aid, ci, sc.claim, g.articles[aid]) for aid in g.articles for ci, sc in enumerate(g.claims[aid])
-        )
-
-    def to_record(self) -> dict[str, Any]:
-        return {
-            **self.story.to_record(),
-            "articles_list": [a.to_record() for a in self.articles],
-            "claim_groups_list": [g.to_record() for g in self.groups],
-        }
-
-
-def story_view(store: Store, story_id: int, *, settings: Settings | None = None) -> StoryView:
-    """Read a story (a merged story's id leads to the story it joined). The graph is built
-    with the same settings (encoder) as the stored claim groups were."""
-    story = store.story(story_id)
-    g = _group_story(store, story.id, settings)
-    arts = [
-        StoryArticle(aid, a.title, a.outlet, a.published, a.url,
-                     g.copies[aid].original_id if aid in g.copies else None)
-        for aid, a in g.articles.items()
-    ]
-    groups = store.claim_groups(story_id=story.id, members=True, limit=1_000_000)
-    return StoryView(story, arts, groups, g)
-
-
-def graph(
-    store: Store, story_ids: Iterable[int] | None = None, *, settings: Settings | None = None
-) -> ProvenanceGraph:
-    """The provenance graph of some stories, or of every live story, as one graph."""
-    settings = settings or load_settings()
-    if story_ids is None:
-        story_ids = [s.id for s in _all_stories(store)]
-    out = ProvenanceGraph()
-    for sid in story_ids:
-        g = _group_story(store, store.story(sid).id, settings).graph
-        for nid, attrs in g.nodes.items():
-            out.nodes.setdefault(nid, attrs)
-        out.edges += g.edges
-        out.groups.update(g.groups)
-    return out
-
-
-def _all_stories(store: Store) -> list[StoryRow]:
-    out: list[StoryRow] = []
-    while True:
-        page = store.stories(limit=1000, offset=len(out))
-        out += page
-        if len(page) < 1000:
-            return out
+def _mean(values: Iterable[float]) -> float:
+    vals = list(values)
+    return math.fsum(vals) / len(vals) if vals else 0.0

@@ -69,8 +69,8 @@ def test_extract_jsonl_contract_in_input_order(pages: Path, tmp_path: Path) -> N
     assert res.returncode == 1, res.stderr
     recs = [json.loads(line) for line in res.stdout.decode().splitlines()]
     assert [r["path"] for r in recs] == paths
-    keys = {"path", "title", "authors", "emails", "published", "outlet", "section", "language", "url",
-            "captions", "paragraphs", "text", "error"}
+    keys = {"path", "title", "authors", "emails", "published", "published_at", "outlet", "section", "language",
+            "url", "captions", "paragraphs", "text", "error"}
     assert all(set(r) == keys for r in recs)
     ok = recs[0]
     assert ok["title"] == "Chemical spill closes harbour, day 3" and ok["error"] is None

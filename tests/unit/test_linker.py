@@ -6,7 +6,8 @@ import pytest
 
 import newstrace
 from newstrace.link import to_graphml
-from newstrace.linker import link, story_view
+from newstrace.linker import link
+from newstrace.views import story_view
 from newstrace.models import Article, Claim, SourceRef, Span
 from newstrace.store import Store
 
@@ -124,7 +125,7 @@ def test_story_view_counts_the_copy_as_its_original(store: Store) -> None:
     timeline = view.timeline()
     assert [r["copy_of"] for r in timeline] == [None, 1] and {r["group_id"] for r in timeline} == {group.id}
     g = view.graph()
-    assert ("article:2", "article:1", "copies") in {(a, b, k) for a, b, k, _ in g.edges}
+    assert ("article:2", "article:1", "copies") in {(e.source, e.target, e.kind) for e in g.edges}
     assert group.id in g.groups
     assert "<graphml" in to_graphml(g)
 

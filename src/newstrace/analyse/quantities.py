@@ -836,7 +836,14 @@ def same_quantity(a: Quantity, b: Quantity) -> bool:
     "3,000 tons of ammonia" do ("tonne", "ammonia"), "40 people" and "12% of people" do not (a
     count and a percentage). Compared: the kind (count, money, percentage) and the head noun of
     ``counted`` reduced to a rough singular; quantities without ``counted`` match nothing."""
-    if not a.counted or not b.counted or _kind(a) != _kind(b):
-        return False
-    ka, kb = _key(a.counted), _key(b.counted)
-    return bool(ka) and ka == kb
+    ka, kb = quantity_key(a), quantity_key(b)
+    return ka is not None and ka == kb
+
+
+def quantity_key(q: Quantity) -> tuple[str, ...] | None:
+    """What :func:`same_quantity` compares: the kind and the counted head noun (None when
+    nothing is counted); equal keys count the same thing."""
+    if not q.counted:
+        return None
+    key = _key(q.counted)
+    return (_kind(q), *key) if key else None

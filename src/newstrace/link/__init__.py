@@ -5,22 +5,19 @@ Stages here never import the store: they read past articles through
 indexes on objects the pipeline or store creates and passes down.
 """
 
-from newstrace.link.claimgroups import ClaimGroup, ClaimGrouper
+from newstrace.link.claimgroups import ClaimCluster, ClaimGrouper
 from newstrace.link.copies import CopyIndex, CopyMatch
-from newstrace.link.figures import Figure, FigureValue, figures
+from newstrace.link.figures import figures
 from newstrace.link.protocol import PastArticles
-from newstrace.link.provenance import GroupProvenance, ProvenanceGraph, to_gexf, to_graphml, to_json
+from newstrace.link.provenance import GroupProvenance, to_gexf, to_graphml, to_json
 from newstrace.link.provenance import build as build_provenance
 from newstrace.link.score import score_clusters
 from newstrace.link.stories import StoryAssignment, StoryClusterer
 
 __all__ = [
-    "ClaimGroup",
+    "ClaimCluster",
     "ClaimGrouper",
-    "Figure",
-    "FigureValue",
     "GroupProvenance",
-    "ProvenanceGraph",
     "build_provenance",
     "figures",
     "to_gexf",

@@ -238,7 +238,7 @@ class _Item:
 
 
 @dataclass
-class ClaimGroup:
+class ClaimCluster:
     id: int
     #: (article_id, claim_index) of the asserting members, in add order
     members: list[tuple[int, int]] = field(default_factory=list)
@@ -261,7 +261,7 @@ class ClaimGrouper:
         #: embeddings of indexed items, one row each, and the item index of every row
         self._vecs: Any = None
         self._vec_items: list[int] = []
-        self.groups: dict[int, ClaimGroup] = {}
+        self.groups: dict[int, ClaimCluster] = {}
         self._items: list[_Item] = []
         self._by_key: dict[tuple[int, int], int] = {}
         self._df: dict[str, int] = defaultdict(int)
@@ -369,7 +369,7 @@ class ClaimGrouper:
         if gid is None:
             gid = self._next_group
             self._next_group += 1
-            self.groups[gid] = ClaimGroup(gid)
+            self.groups[gid] = ClaimCluster(gid)
         item.group = gid
         group = self.groups[gid]
         (group.denials if item.denied else group.members).append(item.key)
@@ -473,6 +473,18 @@ class ClaimGrouper:
         self.groups[into].denials.extend(old.denials)
         for key in old.members + old.denials:
             self._items[self._by_key[key]].group = into
+
+    def cohesion(self, gid: int) -> float:
+        """How well the group's members agree, 0..1: the mean, over members with words to
+        compare, of their best similarity to another member (1.0 when fewer than two can be
+        compared: a claim with its anaphoric denial, "denied the report"). A group held
+        together by one loose paraphrase scores low and is shown as uncertain."""
+        keys = self._linkage_keys(gid, MAX_LINKAGE)
+        if len(keys) < 2:
+            return 1.0
+        items = [self._items[self._by_key[k]] for k in keys]
+        best = [max(self.similarity(a, b) for j, b in enumerate(items) if j != i) for i, a in enumerate(items)]
+        return min(1.0, math.fsum(best) / len(best))
 
     def group_of(self, article_id: int, claim_index: int) -> int:
         return self._items[self._by_key[(article_id, claim_index)]].group

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import Any
+from dataclasses import dataclass
 
-from newstrace.analyse.quantities import _key, find_quantities, same_quantity
+from newstrace.analyse.quantities import _key, find_quantities, quantity_key as _same_key
 from newstrace.link.claimgroups import _STOP, stem
-from newstrace.models import Article, Claim, Quantity
+from newstrace.models import Article, Claim, Figure, FigureValue, Quantity
 
 #: Reports (quantity mentions) a group needs to be a figure.
 MIN_REPORTS = 2
@@ -29,27 +30,6 @@ CONTEXT_WORDS = 8
 SENTENCE_CHARS = 400
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
-
-
-@dataclass
-class FigureValue:
-    value: float
-    value_max: float | None
-    qualifier: str | None
-    text: str
-    counted: str | None
-    source: str | None
-    chain: list[str]
-    date: str | None
-    article_id: int
-    outlet: str | None
-
-
-@dataclass
-class Figure:
-    #: what is counted, as first printed
-    counted: str
-    values: list[FigureValue] = field(default_factory=list)
 
 
 @dataclass
@@ -106,6 +86,11 @@ def _claim_quantities(claim: Claim, text: str) -> list[tuple[Quantity, set[str]]
     return out
 
 
+def _bucket(q: Quantity) -> tuple[str, ...] | None:
+    """What :func:`same_quantity` compares: mentions in one bucket count the same thing."""
+    return _same_key(q)
+
+
 def _specific(q: Quantity) -> bool:
     """A counted phrase that names a measure of a substance ("tonnes of ammonia") says what
     is counted well enough without context words; "people" or "tonnes" alone do not."""
@@ -113,8 +98,9 @@ def _specific(q: Quantity) -> bool:
 
 
 def figures(claims_with_meta: Iterable[tuple[int, int, Claim, Article]]) -> list[Figure]:
-    """``claims_with_meta``: ``(article_id, claim_index, claim, article)`` for the claims of
-    one story. Returns the figures, most reported first."""
+    """``claims_with_meta``: ``(article_id, claim_id, claim, article)`` for the claims of one
+    story (``claim_id``: any id unique within the article, kept as ``FigureValue.claim_id``).
+    Returns the figures, most reported first."""
     mentions: list[_Mention] = []
     texts: dict[int, str] = {}
     for aid, ci, claim, art in claims_with_meta:
@@ -129,7 +115,7 @@ def figures(claims_with_meta: Iterable[tuple[int, int, Claim, Article]]) -> list
                     ctx,
                     FigureValue(
                         q.value, q.value_max, q.qualifier, q.text, q.counted, src, list(claim.chain),
-                        claim.date or art.published, aid, art.outlet,
+                        claim.date or art.published, aid, art.outlet, claim_id=ci,
                     ),
                 )
             )
@@ -141,13 +127,27 @@ def figures(claims_with_meta: Iterable[tuple[int, int, Claim, Article]]) -> list
             i = parent[i]
         return i
 
+    # Mentions join when they count the same thing (one bucket per kind and counted noun)
+    # and share their claim or a context word, or the later one is specific. Indexed per
+    # bucket instead of comparing every pair, so a story's cost grows with its mentions.
+    buckets: dict[tuple[str, ...], dict[str, Any]] = {}
     for i, a in enumerate(mentions):
-        for j in range(i):
-            b = mentions[j]
-            if not same_quantity(a.q, b.q):
-                continue
-            if a.claim_key == b.claim_key or (a.context & b.context) or _specific(a.q):
-                parent[find(i)] = find(j)
+        key = _bucket(a.q)
+        if key is None:
+            continue
+        b = buckets.setdefault(key, {"roots": [], "claims": {}, "words": {}})
+        if _specific(a.q):
+            for j in b["roots"]:
+                parent[find(j)] = find(i)
+            b["roots"] = []
+        else:
+            for j in [b["claims"].get(a.claim_key), *(b["words"].get(w) for w in sorted(a.context))]:
+                if j is not None:
+                    parent[find(i)] = find(j)
+        b["roots"].append(i)
+        b["claims"].setdefault(a.claim_key, i)
+        for w in a.context:
+            b["words"].setdefault(w, i)
     groups: dict[int, list[_Mention]] = {}
     for i, m in enumerate(mentions):
         groups.setdefault(find(i), []).append(m)

@@ -30,8 +30,9 @@ weighed by general rules:
   weakest link of attribution), and an anonymous source first heard after
   :data:`LATE_ANONYMOUS_AFTER` other original articles had printed the claim (an echo).
 
-A group is ``circular`` when it reduces to one *anonymous* origin printed by at least
-:data:`CIRCULAR_MIN_OUTLETS` original articles. Measured on the sample gold
+A group is ``circular`` when its reports, from at least :data:`CIRCULAR_MIN_OUTLETS`
+original articles, reduce to one origin, named or anonymous: "widely reported" that is one
+source repeated. Every origin found is kept with why it counts or not (``details``). Measured on the sample gold
 (bench/linking_claims.py): 7 of 9 groups get gold's independent-origin count (1 before),
 9 of 9 its circular flag (7 before; the 13-report postponed-inspection claim is now
 circular); the misses are groups the grouper splits or mixes. :func:`to_graphml`,
@@ -48,15 +49,13 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from newstrace.link.claimgroups import ClaimGrouper, content_text
-from newstrace.models import Article, Claim
+from newstrace.models import Article, Claim, Origin, ProvenanceGraph
 
 #: Reports a group needs before it can be called circular ...
 CIRCULAR_MIN_MEMBERS = 2
 #: ... from at least this many original articles (copies count as their original). A group
-#: is circular when all of it reduces to one *anonymous* origin printed by several outlets
-#: (one unverifiable source echoed); one named origin relayed widely is ordinary reporting.
-#: The sample gold has 2 circular groups (13 and 2 reports), both one anonymous source, and
-#: 3 single-origin named groups that are not circular.
+#: is circular when all of it reduces to one origin, named or anonymous, printed by several
+#: outlets: the README's definition (several reports from several outlets, one origin).
 CIRCULAR_MIN_OUTLETS = 2
 #: An anonymous origin first heard after this many other original articles had printed the
 #: group's claim is an echo (vox pop: "several people said they had read ..."), not an
@@ -101,21 +100,11 @@ class GroupProvenance:
     denied_by: list[str] = field(default_factory=list)
     #: the group's claim as first reported (its first member's content)
     label: str = ""
-
-
-@dataclass
-class ProvenanceGraph:
-    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
-    edges: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
-    groups: dict[int, GroupProvenance] = field(default_factory=dict)
-
-    def node(self, nid: str, kind: str, **attrs: Any) -> str:
-        if nid not in self.nodes:
-            self.nodes[nid] = {"kind": kind, "label": attrs.pop("label", nid), **attrs}
-        return nid
-
-    def edge(self, a: str, b: str, kind: str, **attrs: Any) -> None:
-        self.edges.append((a, b, kind, attrs))
+    #: every origin found, counted or not, with why; ``claims`` hold (article id, claim
+    #: index) keys until the caller maps them to stored claim ids
+    details: list[Origin] = field(default_factory=list)
+    #: (article id, claim index) of the members each origin's ``claims`` list, in order
+    detail_keys: list[list[tuple[int, int]]] = field(default_factory=list)
 
 
 def _is_anonymous(claim: Claim, hop: str, last: bool) -> bool:
@@ -228,107 +217,23 @@ def _summarise(
     affiliation: Mapping[str, str],
 ) -> GroupProvenance:
     """The summary of one group (see the module notes)."""
-    # a spokesperson named by role only ("spokesman Corin Blaise said") speaks for the
-    # organisation the same article quotes on the same claim
-    speaks_for: dict[int, str] = {}
-    for aid, ci in grp.members + grp.denials:
-        src = claims[aid][ci].source
-        if src is not None and src.type in _BODY_TYPES and (src.entity or "").strip():
-            speaks_for.setdefault(aid, src.entity or "")
-    affiliation = dict(affiliation)
-    for aid, ci in grp.members + grp.denials:
-        src = claims[aid][ci].source
-        if src is not None and aid in speaks_for and _SPOKESPERSON.match(src.text.strip()):
-            for n in (src.text, src.entity or ""):
-                if n:
-                    affiliation.setdefault(_norm(n), speaks_for[aid])
+    affiliation = _group_affiliations(grp, claims, affiliation)
     names = _Names(affiliation)
-    # every source named in the group's chains: a member whose content is only one of them
-    # ("a senior port official who spoke on condition of anonymity", extracted as a claim of
-    # its own) mentions a source and reports nothing
-    hops = {_norm(h) for a, c in grp.members for h in claims[a][c].chain if len(_norm(h)) > 3}
-    origins: dict[tuple[str, str], dict[str, Any]] = {}
-    outlets: set[str] = set()
-    roots: set[str] = set()
+    members = sorted(grp.members, key=lambda k: (claims[k[0]][k[1]].date or articles[k[0]].published or "9999", k))
+    found = _Origins(g, gid, names, grp, claims)
     dates: list[str] = []
-    members = list(grp.members)
-    members.sort(key=lambda k: (claims[k[0]][k[1]].date or articles[k[0]].published or "9999", k))
     seen_roots: set[int] = set()
     for aid, ci in members:
         art, claim = articles[aid], claims[aid][ci]
         r = root(aid)
-        outlet = articles[r].outlet or f"article {r}"
-        outlets.add(_norm(art.outlet or f"article {aid}"))
-        roots.add(_norm(outlet))
         when = claim.date or art.published
         if when:
             dates.append(when)
-        text = _norm(content_text(claim))
-        chain = [h for h in claim.chain if _norm(h) not in _PRONOUNS]
-        prior_roots = len(seen_roots - {r})
+        found.add(aid, ci, r, articles[r].outlet or f"article {r}", _norm(art.outlet or f"article {aid}"),
+                  prior_roots=len(seen_roots - {r}))
         seen_roots.add(r)
-        if any(text == h or text.startswith(h + " ") for h in hops if h not in {_norm(x) for x in chain}):
-            continue
-        weak = False
-        if not chain:
-            if claim.source is None or not (claim.source.entity or "").strip():
-                # unattributed (or an unresolved pronoun): the member relays its outlet's
-                # reporting; its outlet is an origin only when nothing else is
-                key, label = ("unattributed", _norm(outlet)), outlet
-                origins.setdefault(key, {"label": label, "weak": True, "anon": False, "articles": set()})
-                origins[key]["articles"].add(r)
-                continue
-            chain = [claim.source.entity or claim.source.text]
-        last = chain[-1]
-        relay = chain[-2] if len(chain) > 1 else outlet
-        if claim.source is not None and _norm(claim.source.text) in _PRONOUNS and len(chain) == 1:
-            # a pronoun resolved to a name: the weakest link of attribution, no new origin
-            # when the group has others
-            weak = True
-        if _is_anonymous(claim, last, True):
-            key = ("anonymous", _norm(relay))
-            label = f"{last} (anonymous, via {relay})"
-            # an anonymous source first heard after two other outlets had printed the claim
-            # adds an unverifiable echo, not an independent origin
-            weak = weak or prior_roots >= LATE_ANONYMOUS_AFTER
-            anon = True
-        else:
-            n = names.add(last)
-            key = ("named", n)
-            label = names.label[n]
-            anon = False
-        o = origins.setdefault(key, {"label": label, "weak": weak, "anon": anon, "articles": set()})
-        o["weak"] = o["weak"] and weak
-        o["articles"].add(r)
-        prev = f"article:{aid}"
-        for i, hop in enumerate(chain):
-            hid = g.node(f"source:{_norm(hop)}", "source", label=hop)
-            g.edge(prev, hid, "reports" if i == 0 else "cites", group=gid, content=content_text(claim))
-            prev = hid
-    # named origins merged by _Names
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for (kind, n), o in origins.items():
-        k = (kind, names.key(n)) if kind == "named" else (kind, n)
-        if k in merged:
-            merged[k]["weak"] = merged[k]["weak"] and o["weak"]
-            merged[k]["articles"] |= o["articles"]
-            if kind == "named":
-                merged[k]["label"] = names.label[names.key(n)]
-        else:
-            merged[k] = dict(o)
-    # an origin that is itself an outlet reporting the claim in the group ("Harbor Wire
-    # reported ...") is a relay: its own members carry the real origin
-    outlet_keys = {k[1] for k in merged if k[0] in ("anonymous", "unattributed")}
-    for key in list(merged):
-        if key[0] == "named" and len(merged) > 1 and (key[1] in outlet_keys or key[1] in roots):
-            if any(k2 != key and not merged[k2]["weak"] for k2 in merged):
-                del merged[key]
-    # weak origins count only when nothing stronger is left (unattributed ones last)
-    final = {k: o for k, o in merged.items() if not o["weak"]}
-    if not final:
-        final = {k: o for k, o in merged.items() if k[0] != "unattributed"} or merged
+    final, details, keys = found.decide()
     indep = len(final)
-    only = next(iter(final.values())) if indep == 1 else None
     n_roots = len({root(a) for a, _ in grp.members})
     denied = _Names(affiliation)
     for aid, ci in grp.denials:
@@ -337,20 +242,153 @@ def _summarise(
         name = who[-1] if who else (claim.source.entity or claim.source.text) if claim.source else None
         if name and _norm(name) not in _PRONOUNS:
             denied.add(name)
-    denied_by = sorted({denied.label[denied.key(n)] for n in denied.parent})
     first = (grp.members or grp.denials or [None])[0]
     return GroupProvenance(
         group=gid,
         origins=sorted(o["label"] for o in final.values()),
         independent_origins=indep,
         first_seen=min(dates) if dates else None,
-        relayed_by=sorted(outlets),
-        circular=bool(only and only["anon"]) and len(grp.members) >= CIRCULAR_MIN_MEMBERS
-        and n_roots >= CIRCULAR_MIN_OUTLETS,
+        relayed_by=sorted(found.outlets),
+        # several reports from several outlets that reduce to one origin, named or anonymous
+        circular=indep == 1 and len(grp.members) >= CIRCULAR_MIN_MEMBERS and n_roots >= CIRCULAR_MIN_OUTLETS,
         members=len(grp.members),
-        denied_by=denied_by,
+        denied_by=sorted({denied.label[denied.key(n)] for n in denied.parent}),
         label=content_text(claims[first[0]][first[1]]) if first else "",
+        details=details,
+        detail_keys=keys,
     )
+
+
+def _group_affiliations(grp: Any, claims: Mapping[int, Sequence[Claim]],
+                        affiliation: Mapping[str, str]) -> dict[str, str]:
+    """The corpus' affiliations, plus: a spokesperson named by role only ("spokesman Corin
+    Blaise said") speaks for the organisation the same article quotes on the same claim."""
+    speaks_for: dict[int, str] = {}
+    for aid, ci in grp.members + grp.denials:
+        src = claims[aid][ci].source
+        if src is not None and src.type in _BODY_TYPES and (src.entity or "").strip():
+            speaks_for.setdefault(aid, src.entity or "")
+    out = dict(affiliation)
+    for aid, ci in grp.members + grp.denials:
+        src = claims[aid][ci].source
+        if src is not None and aid in speaks_for and _SPOKESPERSON.match(src.text.strip()):
+            for n in (src.text, src.entity or ""):
+                if n:
+                    out.setdefault(_norm(n), speaks_for[aid])
+    return out
+
+
+class _Origins:
+    """The origins of one group's members, merged, weighed and explained."""
+
+    def __init__(self, g: ProvenanceGraph, gid: int, names: _Names, grp: Any,
+                 claims: Mapping[int, Sequence[Claim]]) -> None:
+        self.g, self.gid, self.names, self.claims = g, gid, names, claims
+        # every source named in the group's chains: a member whose content is only one of
+        # them ("a senior port official who spoke on condition of anonymity", extracted as a
+        # claim of its own) mentions a source and reports nothing
+        self.hops = {_norm(h) for a, c in grp.members for h in claims[a][c].chain if len(_norm(h)) > 3}
+        self.origins: dict[tuple[str, str], dict[str, Any]] = {}
+        self.outlets: set[str] = set()
+        self.roots: set[str] = set()
+
+    def _entry(self, key: tuple[str, str], label: str, weak: bool, anon: bool, why: str) -> dict[str, Any]:
+        o = self.origins.setdefault(key, {"label": label, "weak": weak, "anon": anon, "articles": set(),
+                                          "keys": [], "outlets": set(), "why": why})
+        if o["weak"] and not weak:
+            o["why"] = why
+        o["weak"] = o["weak"] and weak
+        return o
+
+    def add(self, aid: int, ci: int, r: int, outlet: str, outlet_key: str, *, prior_roots: int) -> None:
+        claim = self.claims[aid][ci]
+        self.outlets.add(outlet_key)
+        self.roots.add(_norm(outlet))
+        text = _norm(content_text(claim))
+        chain = [h for h in claim.chain if _norm(h) not in _PRONOUNS]
+        if any(text == h or text.startswith(h + " ") for h in self.hops if h not in {_norm(x) for x in chain}):
+            return
+        if not chain:
+            if claim.source is None or not (claim.source.entity or "").strip():
+                # unattributed (or an unresolved pronoun): the member relays its outlet's
+                # reporting; its outlet is an origin only when nothing else is
+                o = self._entry(("unattributed", _norm(outlet)), outlet, True, False,
+                                f"{outlet}'s own reporting, no source named")
+                self._note(o, aid, ci, r, outlet)
+                return
+            chain = [claim.source.entity or claim.source.text]
+        last = chain[-1]
+        relay = chain[-2] if len(chain) > 1 else outlet
+        # a pronoun resolved to a name: the weakest link of attribution, no new origin when
+        # the group has others
+        weak = claim.source is not None and _norm(claim.source.text) in _PRONOUNS and len(chain) == 1
+        why = "a named source" + (" (only through a pronoun)" if weak else "")
+        if _is_anonymous(claim, last, True):
+            # an anonymous source first heard after two other outlets had printed the claim
+            # adds an unverifiable echo, not an independent origin
+            echo = prior_roots >= LATE_ANONYMOUS_AFTER
+            why = (f"an unnamed source first quoted after {prior_roots} other outlets had the claim: an echo"
+                   if echo else f"an unnamed source, as {relay} quotes it")
+            o = self._entry(("anonymous", _norm(relay)), f"{last} (anonymous, via {relay})", weak or echo, True, why)
+        else:
+            n = self.names.add(last)
+            o = self._entry(("named", n), self.names.label[n], weak, False, why)
+        self._note(o, aid, ci, r, outlet)
+        prev = f"article:{aid}"
+        for i, hop in enumerate(chain):
+            hid = self.g.node(f"source:{_norm(hop)}", "source", label=hop)
+            self.g.edge(prev, hid, "reports" if i == 0 else "cites", group=self.gid, content=content_text(claim))
+            prev = hid
+
+    @staticmethod
+    def _note(o: dict[str, Any], aid: int, ci: int, r: int, outlet: str) -> None:
+        o["articles"].add(r)
+        o["keys"].append((aid, ci))
+        o["outlets"].add(outlet)
+
+    def decide(self) -> tuple[dict[tuple[str, str], dict[str, Any]], list[Origin], list[list[tuple[int, int]]]]:
+        """The origins that count, and every origin with why it counts or not."""
+        merged: dict[tuple[str, str], dict[str, Any]] = {}
+        for (kind, n), o in self.origins.items():
+            k = (kind, self.names.key(n)) if kind == "named" else (kind, n)
+            if k in merged:
+                m = merged[k]
+                if m["weak"] and not o["weak"]:
+                    m["why"] = o["why"]
+                m["weak"] = m["weak"] and o["weak"]
+                m["articles"] |= o["articles"]
+                m["keys"] += o["keys"]
+                m["outlets"] |= o["outlets"]
+                if kind == "named":
+                    m["label"] = self.names.label[self.names.key(n)]
+            else:
+                merged[k] = {**o, "articles": set(o["articles"]), "keys": list(o["keys"]),
+                             "outlets": set(o["outlets"])}
+        # an origin that is itself an outlet reporting the claim in the group ("Harbor Wire
+        # reported ...") is a relay: its own members carry the real origin
+        outlet_keys = {k[1] for k in merged if k[0] in ("anonymous", "unattributed")}
+        relays = set()
+        for key in merged:
+            if key[0] == "named" and len(merged) > 1 and (key[1] in outlet_keys or key[1] in self.roots):
+                if any(k2 != key and not merged[k2]["weak"] for k2 in merged):
+                    relays.add(key)
+        live = {k: o for k, o in merged.items() if k not in relays}
+        # weak origins count only when nothing stronger is left (unattributed ones last)
+        final = {k: o for k, o in live.items() if not o["weak"]}
+        if not final:
+            final = {k: o for k, o in live.items() if k[0] != "unattributed"} or live
+        details, keys = [], []
+        for k, o in sorted(merged.items(), key=lambda kv: (kv[0] not in final, kv[1]["label"].lower())):
+            why = o["why"]
+            if k in relays:
+                why = "an outlet that reports the claim itself: a relay, not an origin"
+            elif k not in final:
+                why += "; not counted: stronger origins explain the reports"
+            n = len(o["articles"])
+            why += f" ({n} original article{'s' if n != 1 else ''})"
+            details.append(Origin(o["label"], k[0], k in final, why, [], sorted(o["outlets"])))  # type: ignore[arg-type]
+            keys.append(sorted(o["keys"]))
+        return final, details, keys
 
 
 # -- export ---------------------------------------------------------------------------------
@@ -362,7 +400,7 @@ def _clean(value: Any) -> str:
 
 def _attr_keys(g: ProvenanceGraph) -> tuple[list[str], list[str]]:
     nk = sorted({k for a in g.nodes.values() for k in a})
-    ek = sorted({"kind"} | {k for *_, a in g.edges for k in a})
+    ek = sorted({"kind"} | {k for e in g.edges for k in e.attrs})
     return nk, ek
 
 
@@ -378,9 +416,9 @@ def to_graphml(g: ProvenanceGraph) -> str:
         out.append(f"<node id={quoteattr(_clean(nid))}>")
         out += [f'<data key="n{nk.index(k)}">{escape(_clean(v))}</data>' for k, v in attrs.items()]
         out.append("</node>")
-    for a, b, kind, attrs in g.edges:
-        out.append(f"<edge source={quoteattr(_clean(a))} target={quoteattr(_clean(b))}>")
-        out += [f'<data key="e{ek.index(k)}">{escape(_clean(v))}</data>' for k, v in {"kind": kind, **attrs}.items()]
+    for e in g.edges:
+        out.append(f"<edge source={quoteattr(_clean(e.source))} target={quoteattr(_clean(e.target))}>")
+        out += [f'<data key="e{ek.index(k)}">{escape(_clean(v))}</data>' for k, v in {"kind": e.kind, **e.attrs}.items()]
         out.append("</edge>")
     out += ["</graph>", "</graphml>"]
     return "\n".join(out) + "\n"
@@ -403,10 +441,12 @@ def to_gexf(g: ProvenanceGraph) -> str:
         out += [f'<attvalue for="{nk.index(k)}" value={quoteattr(_clean(v))}/>' for k, v in attrs.items()]
         out.append("</attvalues></node>")
     out.append("</nodes><edges>")
-    for i, (a, b, kind, attrs) in enumerate(g.edges):
-        out.append(f'<edge id="{i}" source={quoteattr(_clean(a))} target={quoteattr(_clean(b))}><attvalues>')
+    for i, e in enumerate(g.edges):
+        out.append(f'<edge id="{i}" source={quoteattr(_clean(e.source))} target={quoteattr(_clean(e.target))}>'
+                   "<attvalues>")
         out += [
-            f'<attvalue for="{ek.index(k)}" value={quoteattr(_clean(v))}/>' for k, v in {"kind": kind, **attrs}.items()
+            f'<attvalue for="{ek.index(k)}" value={quoteattr(_clean(v))}/>'
+            for k, v in {"kind": e.kind, **e.attrs}.items()
         ]
         out.append("</attvalues></edge>")
     out += ["</edges>", "</graph>", "</gexf>"]
@@ -416,6 +456,17 @@ def to_gexf(g: ProvenanceGraph) -> str:
 def to_json(g: ProvenanceGraph) -> dict[str, Any]:
     return {
         "nodes": [{"id": nid, **attrs} for nid, attrs in g.nodes.items()],
-        "edges": [{"source": a, "target": b, "kind": k, **attrs} for a, b, k, attrs in g.edges],
-        "groups": [vars(p).copy() for p in g.groups.values()],
+        "edges": [{"source": e.source, "target": e.target, "kind": e.kind, **e.attrs} for e in g.edges],
+        "groups": [_group_record(p) for p in g.groups.values()],
     }
+
+
+def _group_record(p: Any) -> dict[str, Any]:
+    """A group's provenance as JSON: a stored :class:`~newstrace.models.ClaimGroup` or this
+    module's :class:`GroupProvenance`."""
+    if hasattr(p, "to_record"):
+        return p.to_record()  # type: ignore[no-any-return]
+    rec = {k: v for k, v in vars(p).items() if k not in ("details", "detail_keys")}
+    rec["origin_details"] = [o.to_record() for o in p.details]
+    return rec
+

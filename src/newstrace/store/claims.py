@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -106,6 +107,7 @@ def query_claims(
     since: str | None = None,
     until: str | None = None,
     article_id: int | None = None,
+    article_ids: Sequence[int] | None = None,
     stance: str | None = None,
     limit: int = 50,
     offset: int = 0,
@@ -134,6 +136,9 @@ def query_claims(
     if article_id is not None:
         where.append("c.article_id = ?")
         params.append(article_id)
+    if article_ids is not None:
+        where.append("c.article_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(set(article_ids))))
     if stance:
         where.append("c.stance = ?")
         params.append(stance)

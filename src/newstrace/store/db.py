@@ -25,14 +25,16 @@ from newstrace.models import Article, Caption, Failure
 from newstrace.store import links
 from newstrace.store.claims import StoredClaim, fts_error, insert_claims, like_contains, query_claims
 from newstrace.store.entities import MENTIONS_SQL, entities_of, insert_entities
-from newstrace.store.links import ClaimGroupRow, CopyRow, LinkBatch, NewClaimGroup, StoryRow
+from newstrace.models import ClaimGroup, Copy, Figure, ProvenanceGraph, Story
+from newstrace.store import groups as story_groups
+from newstrace.store.links import LinkBatch
 from newstrace.store.tx import statements, write
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: Ordered migrations: (version it brings the store to, SQL resource in this package).
 MIGRATIONS: list[tuple[int, str]] = [
     (1, "schema.sql"), (2, "schema_v2.sql"), (3, "schema_v3.sql"), (4, "schema_v4.sql"), (5, "schema_v5.sql"),
-    (6, "schema_v6.sql"),
+    (6, "schema_v6.sql"), (7, "schema_v7.sql"),
 ]
 
 AddStatus = Literal["added", "revised", "unchanged"]
@@ -46,6 +48,7 @@ BUSY_TIMEOUT_S = 60.0
 #: :meth:`Store.search_ranked`): bm25 over every match of a very common word is linear in
 #: the store (100 ms and more at 100,000 articles).
 SEARCH_RANK_CAP = 10_000
+_ADD_COLUMN = re.compile(r"\s*(?:--[^\n]*\n\s*)*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.I)
 _SNIPPET = "snippet(article_search, 1, '\x02', '\x03', ' … ', 24)"
 
 
@@ -197,12 +200,22 @@ class Store:
                     continue
                 sql = resources.files("newstrace.store").joinpath(resource).read_text("utf-8")
                 for statement in statements(sql):
-                    self.db.execute(statement)
+                    if not self._has_column_already(statement):
+                        self.db.execute(statement)
                 self.db.execute(
                     "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
                     "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                     (str(version),),
                 )
+
+    def _has_column_already(self, statement: str) -> bool:
+        """An ``ALTER TABLE t ADD COLUMN c`` whose column exists (a store taken back to an
+        older version by hand, a migration interrupted by an older SQLite): nothing to do."""
+        m = _ADD_COLUMN.match(statement)
+        if m is None:
+            return False
+        cols = {r[1] for r in self.db.execute(f"PRAGMA table_info({m.group(1)})")}
+        return m.group(2) in cols
 
     # -- runs ----------------------------------------------------------------------
     def start_run(self, command: str) -> int:
@@ -284,12 +297,12 @@ class Store:
     def _insert_revision(self, article_id: int, a: Article, chash: str, now: str) -> int:
         cur = self.db.execute(
             "INSERT INTO revisions(article_id, content_hash, kind, source, title, authors, emails,"
-            " published, outlet, section, language, url, text, paragraphs, evidence, ingested_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " published, published_at, published_utc, outlet, section, language, url, text, paragraphs, evidence,"
+            " ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 article_id, chash, a.kind, a.source, a.title, json.dumps(a.authors),
-                json.dumps(a.emails), a.published, a.outlet, json.dumps(a.section), a.language,
-                a.url, a.text, len(a.paragraphs), json.dumps(a.evidence), now,
+                json.dumps(a.emails), a.published, a.published_at, a.published_utc, a.outlet,
+                json.dumps(a.section), a.language, a.url, a.text, len(a.paragraphs), json.dumps(a.evidence), now,
             ),
         )
         rid = int(cur.lastrowid or 0)
@@ -455,31 +468,47 @@ class Store:
     def clear_links(self) -> None:
         links.clear(self.db)
 
-    def replace_claim_groups(self, story_id: int, groups: list[NewClaimGroup]) -> None:
-        links.replace_claim_groups(self.db, story_id, groups)
+    def save_story_links(self, story_id: int, groups: list[ClaimGroup], figures: list[Figure],
+                         graph: ProvenanceGraph) -> None:
+        """What the link step found inside a story (claim groups, figures, graph), replacing
+        what it had, in one transaction."""
+        story_groups.save_story(self.db, story_id, groups, figures, graph)
 
-    def stories(self, **filters: Any) -> list[StoryRow]:
+    def story_figures(self, story_id: int) -> list[Figure]:
+        return story_groups.figures(self.db, links.resolve_story(self.db, story_id))
+
+    def story_graph(self, story_id: int) -> ProvenanceGraph:
+        return story_groups.graph(self.db, links.resolve_story(self.db, story_id))
+
+    def stories(self, **filters: Any) -> list[Story]:
         """Live stories, latest first; see :func:`newstrace.store.links.list_stories`."""
         return links.list_stories(self.db, **filters)
 
-    def story(self, story_id: int) -> StoryRow:
+    def story(self, story_id: int) -> Story:
         """A story by id (a merged story's id leads to the story it joined)."""
         return links.get_story(self.db, story_id)
 
     def story_articles(self, story_id: int) -> list[int]:
         return links.story_article_ids(self.db, links.resolve_story(self.db, story_id))
 
+    def story_article_rows(self, story_id: int) -> list[dict[str, Any]]:
+        """The story's articles for a view (see :func:`newstrace.store.links.story_article_rows`)."""
+        return links.story_article_rows(self.db, links.resolve_story(self.db, story_id))
+
     def story_of(self, article_id: int) -> int | None:
         return links.story_of(self.db, article_id)
 
-    def copies(self, article_ids: list[int] | None = None) -> dict[int, CopyRow]:
+    def copies(self, article_ids: list[int] | None = None) -> dict[int, Copy]:
         return links.copies(self.db, article_ids)
 
-    def claim_groups(self, **filters: Any) -> list[ClaimGroupRow]:
-        return links.claim_groups(self.db, **filters)
+    def claim_groups(self, *, story_id: int | None = None, **filters: Any) -> list[ClaimGroup]:
+        """Claim groups, most reported first (of one story: a merged story's id leads to the
+        story it joined); ``members=True`` fills members, member reports and origins."""
+        sid = links.resolve_story(self.db, story_id) if story_id is not None else None
+        return story_groups.claim_groups(self.db, sid, **filters)
 
     def claim_group_of(self, claim_ids: list[int]) -> dict[int, tuple[int, str]]:
-        return links.group_of_claims(self.db, claim_ids)
+        return story_groups.group_of_claims(self.db, claim_ids)
 
     def iter_articles(self, *, batch: int = 500) -> Iterator[StoredArticle]:
         """Every article's current revision, in id order, a page at a time (flat memory)."""
@@ -718,6 +747,7 @@ def _article_from_row(row: sqlite3.Row, captions: list[Caption]) -> Article:
         authors=json.loads(row["authors"]),
         emails=json.loads(row["emails"]),
         published=row["published"],
+        published_at=row["published_at"] if "published_at" in row.keys() else None,
         outlet=row["outlet"],
         section=json.loads(row["section"]),
         language=row["language"],

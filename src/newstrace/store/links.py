@@ -1,5 +1,6 @@
-"""Links in the store: copies, stories and claim groups, written by the link step and read
-by the commands, the API and the workbench.
+"""Links in the store: copies and stories, written by the link step and read by the
+commands, the API and the workbench (what it finds inside a story, claim groups, figures
+and the provenance graph, is in :mod:`newstrace.store.groups`).
 
 What the link step found for a batch of articles is written in one transaction together
 with the serialised indexes and the ``linked`` marks (:func:`save_batch`), so a killed link
@@ -10,65 +11,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from newstrace.errors import QueryError
+from newstrace.models import Copy, Story
 from newstrace.store.claims import fts_error, like_contains
+from newstrace.store.groups import delete_story
 from newstrace.store.tx import write
-
-
-@dataclass
-class CopyRow:
-    copy_id: int
-    original_id: int
-    similarity: float
-    evidence: list[str]
-
-    def to_record(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class StoryRow:
-    id: int
-    title: str | None
-    first_published: str | None
-    last_published: str | None
-    #: articles in the story, copies included
-    articles: int
-    #: articles that are not copies of another
-    originals: int
-    outlets: int
-    claim_groups: int
-    merged_into: int | None = None
-
-    def to_record(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class ClaimGroupRow:
-    id: int
-    story_id: int
-    label: str
-    reports: int
-    denials: int
-    independent_origins: int
-    origins: list[str]
-    relayed_by: list[str]
-    first_seen: str | None
-    circular: bool
-    #: sources denying the claim
-    denied_by: list[str] = field(default_factory=list)
-    #: (claim id, role) pairs, role "asserts" or "denies"; filled on request
-    members: list[tuple[int, str]] = field(default_factory=list)
-
-    def to_record(self) -> dict[str, Any]:
-        rec = asdict(self)
-        rec["members"] = [{"claim_id": c, "role": r} for c, r in self.members]
-        return rec
 
 
 @dataclass
@@ -87,21 +38,6 @@ class LinkBatch:
     states: dict[str, bytes] = field(default_factory=dict)
 
 
-@dataclass
-class NewClaimGroup:
-    """A claim group as the link step hands it to the store."""
-
-    label: str
-    independent_origins: int
-    origins: list[str]
-    relayed_by: list[str]
-    first_seen: str | None
-    circular: bool
-    asserts: list[int]
-    denies: list[int]
-    denied_by: list[str] = field(default_factory=list)
-
-
 def pending(db: sqlite3.Connection, limit: int | None = None) -> list[tuple[int, int, str | None]]:
     """Articles whose current revision the link step has not taken in: (id, revision, date),
     in the order the link step takes them: by publication date (undated ones last), equal
@@ -116,7 +52,7 @@ def pending(db: sqlite3.Connection, limit: int | None = None) -> list[tuple[int,
             " JOIN revisions r ON r.id = a.current_revision_id"
             " LEFT JOIN linked l ON l.article_id = a.id"
             " WHERE l.revision_id IS NULL OR l.revision_id != a.current_revision_id"
-            " ORDER BY r.published IS NULL, r.published, r.content_hash, a.article_key LIMIT ?",
+            " ORDER BY r.published IS NULL, r.published, r.published_utc, r.content_hash, a.article_key LIMIT ?",
             (-1 if limit is None else limit,),
         )
     ]
@@ -140,7 +76,8 @@ def load_state(db: sqlite3.Connection, name: str) -> bytes | None:
 def clear(db: sqlite3.Connection) -> None:
     """Forget every link (for a rebuild); articles and claims stay."""
     with write(db):
-        for table in ("claim_group_members", "claim_groups", "story_articles", "stories", "copies", "linked",
+        for table in ("claim_group_members", "claim_group_origins", "claim_groups", "figure_values", "figures",
+                      "provenance_nodes", "provenance_edges", "story_articles", "stories", "copies", "linked",
                       "link_state"):
             db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 
@@ -177,7 +114,7 @@ def save_batch(db: sqlite3.Connection, batch: LinkBatch, now: str) -> set[int]:
         for gone, into in batch.merges:
             db.execute("UPDATE story_articles SET story_id=? WHERE story_id=?", (into, gone))
             db.execute("UPDATE stories SET merged_into=? WHERE id=? OR merged_into=?", (into, gone, gone))
-            _delete_groups(db, gone)
+            delete_story(db, gone)
             touched.add(into)
             touched.discard(gone)
         # copies change which articles count as originals: refresh their stories too
@@ -232,46 +169,11 @@ def _refresh_story(db: sqlite3.Connection, story_id: int, now: str) -> None:
     )
 
 
-def _delete_groups(db: sqlite3.Connection, story_id: int) -> None:
-    db.execute(
-        "DELETE FROM claim_group_members WHERE group_id IN (SELECT id FROM claim_groups WHERE story_id=?)",
-        (story_id,),
-    )
-    db.execute("DELETE FROM claim_groups WHERE story_id=?", (story_id,))
-
-
-def replace_claim_groups(db: sqlite3.Connection, story_id: int, groups: Sequence[NewClaimGroup]) -> None:
-    """The story's claim groups, replacing those it had (one transaction)."""
-    with write(db):
-        _delete_groups(db, story_id)
-        for g in groups:
-            members = [(c, "asserts") for c in g.asserts] + [(c, "denies") for c in g.denies]
-            if not members:
-                continue
-            gid = min(c for c, _ in members)
-            # a claim left over in another story's group (its article moved) is taken over
-            db.executemany("DELETE FROM claim_group_members WHERE claim_id=?", [(c,) for c, _ in members])
-            db.execute("DELETE FROM claim_groups WHERE id=?", (gid,))
-            db.execute(
-                "INSERT INTO claim_groups(id, story_id, label, reports, denials, independent_origins, origins,"
-                " relayed_by, denied_by, first_seen, circular) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (gid, story_id, g.label, len(g.asserts), len(g.denies), g.independent_origins,
-                 json.dumps(g.origins), json.dumps(g.relayed_by), json.dumps(g.denied_by), g.first_seen,
-                 int(g.circular)),
-            )
-            db.executemany(
-                "INSERT INTO claim_group_members(claim_id, group_id, role) VALUES (?,?,?)",
-                [(c, gid, role) for c, role in members],
-            )
-        n = db.execute("SELECT count(*) FROM claim_groups WHERE story_id=?", (story_id,)).fetchone()[0]
-        db.execute("UPDATE stories SET claim_groups=?, needs_regroup=0 WHERE id=?", (n, story_id))
-
-
 # -- reading ------------------------------------------------------------------------------
 
 
-def _story(r: sqlite3.Row) -> StoryRow:
-    return StoryRow(
+def _story(r: sqlite3.Row) -> Story:
+    return Story(
         id=r["id"], title=r["title"], first_published=r["first_published"], last_published=r["last_published"],
         articles=r["articles"], originals=r["originals"], outlets=r["outlets"], claim_groups=r["claim_groups"],
         merged_into=r["merged_into"],
@@ -291,7 +193,7 @@ def resolve_story(db: sqlite3.Connection, story_id: int) -> int:
         story_id = int(row[0])
 
 
-def get_story(db: sqlite3.Connection, story_id: int) -> StoryRow:
+def get_story(db: sqlite3.Connection, story_id: int) -> Story:
     sid = resolve_story(db, story_id)
     return _story(db.execute("SELECT * FROM stories WHERE id=?", (sid,)).fetchone())
 
@@ -306,7 +208,7 @@ def list_stories(
     min_articles: int = 1,
     limit: int = 20,
     offset: int = 0,
-) -> list[StoryRow]:
+) -> list[Story]:
     """Live stories, latest news first; ``query`` (FTS5) keeps stories with a matching article,
     ``source`` those citing someone whose name contains it, and dates those with news in
     that range."""
@@ -348,7 +250,23 @@ def story_article_ids(db: sqlite3.Connection, story_id: int) -> list[int]:
         for r in db.execute(
             "SELECT sa.article_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
             " JOIN revisions r ON r.id = a.current_revision_id"
-            " WHERE sa.story_id=? ORDER BY r.published IS NULL, r.published, r.content_hash, a.article_key",
+            " WHERE sa.story_id=? ORDER BY r.published IS NULL, r.published, r.published_utc, r.content_hash,"
+            " a.article_key",
+            (story_id,),
+        )
+    ]
+
+
+def story_article_rows(db: sqlite3.Connection, story_id: int) -> list[dict[str, Any]]:
+    """The story's articles for a view, in the link step's order: id, title, outlet,
+    published, published_at, url and the article it copies (``copy_of``)."""
+    return [
+        dict(r)
+        for r in db.execute(
+            "SELECT c.article_id AS id, c.title, c.outlet, c.published, c.published_at, c.url,"
+            " cp.original_id AS copy_of FROM story_articles sa JOIN current_articles c ON c.article_id = sa.article_id"
+            " LEFT JOIN copies cp ON cp.copy_id = sa.article_id WHERE sa.story_id=?"
+            " ORDER BY c.published IS NULL, c.published, c.published_utc, c.content_hash, c.article_key",
             (story_id,),
         )
     ]
@@ -359,7 +277,7 @@ def story_of(db: sqlite3.Connection, article_id: int) -> int | None:
     return int(row[0]) if row else None
 
 
-def copies(db: sqlite3.Connection, article_ids: Iterable[int] | None = None) -> dict[int, CopyRow]:
+def copies(db: sqlite3.Connection, article_ids: Iterable[int] | None = None) -> dict[int, Copy]:
     """Copy rows (copy id -> row), for some articles (as copies or as originals) or all."""
     if article_ids is None:
         rows = db.execute("SELECT * FROM copies").fetchall()
@@ -374,63 +292,10 @@ def copies(db: sqlite3.Connection, article_ids: Iterable[int] | None = None) -> 
                 (*part, *part),
             ).fetchall()
     return {
-        int(r["copy_id"]): CopyRow(int(r["copy_id"]), int(r["original_id"]), float(r["similarity"]),
+        int(r["copy_id"]): Copy(int(r["copy_id"]), int(r["original_id"]), float(r["similarity"]),
                                    json.loads(r["evidence"]))
         for r in rows
     }
-
-
-def claim_groups(
-    db: sqlite3.Connection,
-    *,
-    story_id: int | None = None,
-    circular: bool | None = None,
-    members: bool = False,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[ClaimGroupRow]:
-    """Claim groups, most reported first."""
-    where, params = [], []  # type: tuple[list[str], list[Any]]
-    if story_id is not None:
-        where.append("story_id = ?")
-        params.append(resolve_story(db, story_id))
-    if circular is not None:
-        where.append("circular = ?")
-        params.append(int(circular))
-    sql = "SELECT * FROM claim_groups" + (" WHERE " + " AND ".join(where) if where else "")
-    sql += " ORDER BY reports + denials DESC, id LIMIT ? OFFSET ?"
-    out = []
-    for r in db.execute(sql, (*params, limit, offset)).fetchall():
-        g = ClaimGroupRow(
-            id=r["id"], story_id=r["story_id"], label=r["label"], reports=r["reports"], denials=r["denials"],
-            independent_origins=r["independent_origins"], origins=json.loads(r["origins"]),
-            relayed_by=json.loads(r["relayed_by"]), first_seen=r["first_seen"], circular=bool(r["circular"]),
-            denied_by=json.loads(r["denied_by"]),
-        )
-        if members:
-            g.members = [
-                (int(m[0]), str(m[1]))
-                for m in db.execute(
-                    "SELECT claim_id, role FROM claim_group_members WHERE group_id=? ORDER BY claim_id", (g.id,)
-                )
-            ]
-        out.append(g)
-    return out
-
-
-def group_of_claims(db: sqlite3.Connection, claim_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
-    """claim id -> (group id, role) for the claims that are in a group."""
-    out: dict[int, tuple[int, str]] = {}
-    ids = list(claim_ids)
-    for i in range(0, len(ids), 500):
-        part = ids[i : i + 500]
-        marks = ",".join("?" * len(part))
-        for r in db.execute(
-            f"SELECT claim_id, group_id, role FROM claim_group_members WHERE claim_id IN ({marks})",  # noqa: S608
-            part,
-        ):
-            out[int(r[0])] = (int(r[1]), str(r[2]))
-    return out
 
 
 def source_filter(term: str) -> tuple[str, list[str]]:

@@ -205,7 +205,7 @@ def story(story_id: StoryId, ctx: Ctx) -> dict[str, Any]:
 
 
 def _view(ctx: WebContext, story_id: int) -> Any:
-    from newstrace.linker import story_view
+    from newstrace.views import story_view
 
     with ctx.reader() as store:
         return story_view(store, story_id)
@@ -247,7 +247,7 @@ def _graph_response(g: Any, fmt: str, name: str) -> Response:
 
 @router.get("/stories/{story_id}/graph", summary="A story's provenance graph (JSON, or GraphML/GEXF download)")
 def story_graph(story_id: StoryId, ctx: Ctx, format: GraphFormat = "json") -> Response:  # noqa: A002
-    from newstrace.linker import graph
+    from newstrace.views import graph
 
     with ctx.reader() as store:
         sid = store.story(story_id).id
@@ -438,7 +438,7 @@ def export_graph(
     story: Annotated[list[int] | None, Query(description="a story id (repeatable); default every story")] = None,
     format: GraphFormat = "graphml",  # noqa: A002
 ) -> Response:
-    from newstrace.linker import graph
+    from newstrace.views import graph
 
     if story and any(not 1 <= s <= MAX_ID for s in story):
         return error_response(422, "invalid-parameter", "story: ids are positive integers")

@@ -414,7 +414,7 @@ def stories_page(request: Request, ctx: Ctx, q: Annotated[str, Query(max_length=
 
 
 def _view(ctx: WebContext, story_id: int) -> Any:
-    from newstrace.linker import story_view
+    from newstrace.views import story_view
 
     with ctx.reader() as store:
         return story_view(store, story_id, settings=ctx.settings)
@@ -503,7 +503,7 @@ def story_graph_json(ctx: Ctx, story_id: Annotated[int, Path(ge=1, le=MAX_ID)]) 
             if cid not in lst:
                 lst.append(cid)
 
-    outlet_of: dict[str, str] = {b: a for a, b, k, _ in g.edges if k == "reports" and a.startswith("outlet:")}
+    outlet_of: dict[str, str] = {e.target: e.source for e in g.edges if e.kind == "reports" and e.source.startswith("outlet:")}
     for r in timeline:
         art = f"article:{r['article_id']}"
         put(art, r["claim_id"])
@@ -518,7 +518,7 @@ def story_graph_json(ctx: Ctx, story_id: Annotated[int, Path(ge=1, le=MAX_ID)]) 
         "story": view.story.id,
         "nodes": [{"id": nid, "kind": a.get("kind"), "label": a.get("label"), "date": a.get("date")}
                   for nid, a in g.nodes.items()],
-        "edges": [{"source": a, "target": b, "kind": k, "group": attrs.get("group")} for a, b, k, attrs in g.edges],
+        "edges": [{"source": e.source, "target": e.target, "kind": e.kind, "group": e.attrs.get("group")} for e in g.edges],
         "claims": claims,
         "node_claims": node_claims,
     })

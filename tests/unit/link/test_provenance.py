@@ -8,6 +8,7 @@ from collections import Counter
 
 from newstrace.link.claimgroups import ClaimGrouper
 from newstrace.link.copies import CopyIndex
+from newstrace.models import Edge
 from newstrace.link.provenance import build, to_gexf, to_graphml, to_json
 from tests.unit.link.test_claimgroups import FILLER, art, claim, gold_members, group_sample
 
@@ -74,7 +75,7 @@ def test_edges_and_hostile_export() -> None:
     evil = 'Evil <b>"&\' Outlet\x01'
     g, arts, cls = _world([(evil, ["<script>alert(1)</script>", "a & b"], "person")])
     graph = build(g, arts, cls)
-    kinds = Counter(k for _, _, k, _ in graph.edges)
+    kinds = Counter(e.kind for e in graph.edges)
     assert kinds["cites"] >= 1 and kinds["reports"] >= 1
     for text in (to_graphml(graph), to_gexf(graph)):
         xml.dom.minidom.parseString(text)  # well-formed despite the content
@@ -94,7 +95,7 @@ def test_copies_collapse_to_the_original(sample, names) -> None:
     for aid in arts:
         g.add(aid, 0, cls[aid][0], arts[aid])
     graph = build(g, arts, cls, ci)
-    assert ("article:%d" % names.index(copy), "article:%d" % names.index(orig), "copies", {}) in graph.edges
+    assert Edge("article:%d" % names.index(copy), "article:%d" % names.index(orig), "copies", {}) in graph.edges
     p = graph.groups[g.group_of(names.index(orig), 0)]
     # the copy's anonymous source is relayed by the original's outlet: one origin, not two
     assert p.independent_origins == 1 and not p.circular
@@ -122,7 +123,7 @@ def test_sample_provenance(sample, sample_claims, names, gold) -> None:
     assert corr.independent_origins == 1 and corr.circular  # one anonymous source, two outlets
     seals = matched["union-warned-seals"]
     assert seals.independent_origins == 2 and not seals.circular
-    assert not matched["coupling-failed"].circular  # one named origin relayed is not circular
+    assert matched["coupling-failed"].circular  # one named origin relayed by several outlets
     # the anaphoric denials ("denied the report") sit with the claim they deny
     assert "Ministry of Transport" in post.denied_by and len(post.denied_by) <= 2
     assert all(p.first_seen for p in matched.values())
@@ -142,7 +143,7 @@ def test_two_reports_of_one_anonymous_source_are_circular() -> None:
     assert p.label == TEXT
 
 
-def test_one_named_origin_relayed_is_not_circular() -> None:
+def test_one_named_origin_relayed_by_several_outlets_is_circular() -> None:
     g, arts, cls = _world(
         [
             ("Harbor Wire", ["Agnes Tully, chief of the Marrowick Fire Service"], "person"),
@@ -157,8 +158,12 @@ def test_one_named_origin_relayed_is_not_circular() -> None:
             c[0].source.entity = "Agnes Tully"  # type: ignore[union-attr]
             c[0].chain = ["Agnes Tully"]
     p = _group_of_text(g, build(g, arts, cls))
-    assert p.independent_origins == 1 and not p.circular
+    # several reports from several outlets reduce to one origin: circular, as documented
+    assert p.independent_origins == 1 and p.circular
     assert p.origins == ["Marrowick Fire Service"]
+    [origin] = [o for o in p.details if o.counts]
+    assert origin.name == "Marrowick Fire Service" and origin.kind == "named"
+    assert "3 original articles" in origin.why
 
 
 def test_late_anonymous_echo_and_unattributed_members_add_no_origin() -> None:

@@ -10,7 +10,8 @@ from newstrace.errors import QueryError
 from newstrace.models import Article, Claim, SourceRef, Span
 from newstrace.store import Store
 from newstrace.store.db import SCHEMA_VERSION
-from newstrace.store.links import LinkBatch, NewClaimGroup
+from newstrace.models import ClaimGroup, Edge, Figure, FigureValue, Origin, ProvenanceGraph
+from newstrace.store.links import LinkBatch
 
 
 def article(n: int, published: str = "2025-03-04", outlet: str = "Harbor Wire", claims: int = 0) -> Article:
@@ -93,31 +94,64 @@ def test_story_filters(store: Store) -> None:
         store.stories(query='"unbalanced')
 
 
+def _group(members: list[tuple[int, str]], **kw: object) -> ClaimGroup:
+    fields = dict(id=0, story_id=0, label="the port closed", reports=sum(r == "asserts" for _, r in members),
+                  denials=sum(r == "denies" for _, r in members), independent_origins=1,
+                  origins=["Port Authority"], relayed_by=["harbor wire"], first_seen="2025-03-04", circular=True,
+                  members=members)
+    fields.update(kw)
+    return ClaimGroup(**fields)  # type: ignore[arg-type]
+
+
 def test_claim_groups_take_the_smallest_member_id_and_are_replaced(store: Store) -> None:
     ids = _add(store, article(1, claims=2), article(2, claims=2))
     store.save_links(LinkBatch(linked=ids, stories={1: 1, 2: 1}))
     claim_ids = [c.id for c in store.claims(limit=10)]
     assert len(claim_ids) == 4
-    g = NewClaimGroup("the port closed", 1, ["Port Authority"], ["harbor wire"], "2025-03-04", True,
-                      asserts=[claim_ids[2], claim_ids[0]], denies=[claim_ids[3]])
-    store.replace_claim_groups(1, [g])
+    origin = Origin("Port Authority", "named", True, "a named source (2 original articles)", [claim_ids[2]],
+                    ["Harbor Wire"])
+    g = _group([(claim_ids[2], "asserts"), (claim_ids[0], "asserts"), (claim_ids[3], "denies")],
+               outlets=2, copies=0, repeats=0, confidence=0.8, first_article_id=1, first_outlet="Harbor Wire",
+               first_time="2025-03-04", origin_details=[origin])
+    store.save_story_links(1, [g], [], ProvenanceGraph())
     [row] = store.claim_groups(story_id=1, members=True)
     assert row.id == min(claim_ids[0], claim_ids[2], claim_ids[3])
     assert (row.reports, row.denials, row.circular, row.origins) == (2, 1, True, ["Port Authority"])
+    assert (row.outlets, row.confidence, row.first_outlet, row.origin_details) == (2, 0.8, "Harbor Wire", [origin])
     assert sorted(role for _, role in row.members) == ["asserts", "asserts", "denies"]
+    assert [r.claim_id for r in row.member_reports] == sorted(claim_ids[i] for i in (0, 2, 3))
     assert store.claim_group_of([claim_ids[3]]) == {claim_ids[3]: (row.id, "denies")}
     assert store.story(1).claim_groups == 1
     assert store.claim_groups(circular=False) == []
-    store.replace_claim_groups(1, [])
+    store.save_story_links(1, [], [], ProvenanceGraph())
     assert store.claim_groups() == [] and store.story(1).claim_groups == 0
     assert store.stats()["claim_groups"] == 0
+
+
+def test_figures_and_graph_are_saved_with_the_story_and_read_back(store: Store) -> None:
+    ids = _add(store, article(1, claims=1), article(2, claims=1))
+    store.save_links(LinkBatch(linked=ids, stories={1: 1, 2: 1}))
+    value = FigureValue(40.0, None, "at least", "at least 40", "people", "Port Authority", ["Port Authority"],
+                        "2025-03-04", 1, "Harbor Wire", claim_id=1)
+    fig = Figure("people", [value, FigureValue(120.0, None, "about", "about 120", "people", None, [], "2025-03-05",
+                                               2, "Courier")])
+    graph = ProvenanceGraph()
+    graph.node("article:1", "article", label="<b>x</b>")
+    graph.edge("article:2", "article:1", "copies")
+    store.save_story_links(1, [], [fig], graph)
+    assert store.story_figures(1) == [fig]
+    back = store.story_graph(1)
+    assert back.nodes == {"article:1": {"kind": "article", "label": "<b>x</b>"}}
+    assert back.edges == [Edge("article:2", "article:1", "copies", {})]
+    store.save_story_links(1, [], [], ProvenanceGraph())
+    assert store.story_figures(1) == [] and store.story_graph(1).edges == []
 
 
 def test_merging_stories_drops_the_merged_storys_groups(store: Store) -> None:
     ids = _add(store, article(1, claims=1), article(2, claims=1))
     store.save_links(LinkBatch(linked=ids, stories={1: 1, 2: 2}))
     cid = store.claims(limit=10)[1].id
-    store.replace_claim_groups(2, [NewClaimGroup("x", 1, [], [], None, False, asserts=[cid], denies=[])])
+    store.save_story_links(2, [_group([(cid, "asserts")], label="x", circular=False)], [], ProvenanceGraph())
     store.save_links(LinkBatch(merges=[(2, 1)]))
     assert store.claim_groups() == []
 

@@ -1,14 +1,14 @@
-"""The one data model that flows through every stage of newstrace.
+"""Articles: what ingest reads, what extraction makes of it, and what analysis adds.
 
-Every dataclass that crosses a stage boundary lives here, and this module imports
-nothing else from newstrace. Ingest produces `RawInput` (or `Failure`), extraction
-turns a `RawInput` into an `Article`, later stages add to the `Article`.
-Annotations are character offsets into `Article.text`, like spaCy spans into a Doc.
+Ingest produces `RawInput` (or `Failure`), extraction turns a `RawInput` into an
+`Article`, later stages add to the `Article`. Annotations are character offsets into
+`Article.text`, like spaCy spans into a Doc.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -195,6 +195,9 @@ class Article:
     emails: list[str] = field(default_factory=list)
     #: ISO date (YYYY-MM-DD) or None
     published: str | None = None
+    #: the publication date-time as the page gives it, ISO 8601 with its UTC offset
+    #: ("2026-03-14T07:30:00+01:00"), when the page carries a time of day; else None
+    published_at: str | None = None
     outlet: str | None = None
     section: list[str] = field(default_factory=list)
     language: str | None = None
@@ -214,6 +217,12 @@ class Article:
         return PARAGRAPH_SEPARATOR.join(self.paragraphs)
 
     @property
+    def published_utc(self) -> str | None:
+        """The publication instant in UTC ("2026-03-14T06:30:00Z"), for ordering; None
+        without a time of day and offset."""
+        return utc_instant(self.published_at)
+
+    @property
     def content_hash(self) -> str:
         """Hash of what a reader sees: title and body. Same hash = same revision."""
         h = hashlib.sha256()
@@ -230,6 +239,7 @@ class Article:
             "authors": list(self.authors),
             "emails": list(self.emails),
             "published": self.published,
+            "published_at": self.published_at,
             "outlet": self.outlet,
             "section": list(self.section),
             "language": self.language,
@@ -239,6 +249,20 @@ class Article:
             "text": self.text,
             "error": None,
         }
+
+
+def utc_instant(published_at: str | None) -> str | None:
+    """The instant of an ISO date-time with an offset, in UTC ("2026-03-14T06:30:00Z"); None
+    without a time or an offset."""
+    if not published_at:
+        return None
+    try:
+        when = datetime.fromisoformat(published_at.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return None
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -261,6 +285,7 @@ class Failure:
             "authors": [],
             "emails": [],
             "published": None,
+            "published_at": None,
             "outlet": None,
             "section": [],
             "language": None,
