@@ -10,6 +10,7 @@ import re
 
 from newstrace.errors import ExtractionError, InputError
 from newstrace.extract.decode import decode_bytes
+from newstrace.extract.scripts import word_count
 from newstrace.models import Article, ExtractOptions, RawInput
 
 __all__ = ["extract_raw", "looks_like_html", "body_article"]
@@ -18,9 +19,10 @@ _HTML_SIGNS = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:div|p|article|meta|title|script)[\s>/]", re.I
 )
 #: Fewer words than this is not an article body but left-over navigation ("Home", "News").
-#: The shortest real news items (briefs) run to 25+ words.
+#: The shortest real news items (briefs) run to 25+ words. Counted as runs of word
+#: characters by :func:`newstrace.extract.scripts.word_count`, which also counts the words
+#: of scripts written without spaces.
 MIN_BODY_WORDS = 12
-_WORD = re.compile(r"\w+")
 #: Tags per kilobyte above which a text is markup rather than a text dump that quotes some.
 _HTML_TAG_DENSITY = 2.0
 
@@ -31,9 +33,23 @@ def looks_like_html(text: str) -> bool:
     if not _HTML_SIGNS.search(head):
         return False
     tags = len(re.findall(r"</?[a-zA-Z][a-zA-Z0-9]*[\s>/]", head))
-    return tags * 1000 / max(len(head), 1) >= _HTML_TAG_DENSITY or bool(
-        re.match(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype|html)", head, re.I | re.S)
-    )
+    return tags * 1000 / max(len(head), 1) >= _HTML_TAG_DENSITY or _starts_as_document(head)
+
+
+_XML_DECLARATION = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?")
+_DOCUMENT_START = re.compile(r"<(?:!doctype|html)", re.I)
+_COMMENT_THEN_DOCUMENT = re.compile(r"-->\s*<(?:!doctype|html)", re.I)
+
+
+def _starts_as_document(head: str) -> bool:
+    """True when the text opens with ``<!doctype`` or ``<html``, after an XML declaration and
+    comments. Comments are skipped with one search for a "-->" followed by the document start:
+    the regex this replaces, ``(?:<!--.*?-->\\s*)*<html``, tried every way of splitting a run of
+    comments and took exponential time on a hundred of them."""
+    pos = _XML_DECLARATION.match(head).end()  # type: ignore[union-attr]  # matches the empty string
+    if _DOCUMENT_START.match(head, pos):
+        return True
+    return head.startswith("<!--", pos) and _COMMENT_THEN_DOCUMENT.search(head, pos + 4) is not None
 
 
 def body_article(text: str, source: str) -> Article:
@@ -62,7 +78,7 @@ def extract_raw(raw: RawInput, options: ExtractOptions | None = None) -> Article
         article = extract_text_dump(text, source=raw.source)
     else:
         raise InputError(f"{raw.source}: unknown input kind {as_!r}", reason="usage")
-    if as_ != "body" and len(_WORD.findall(article.text)) < MIN_BODY_WORDS:
+    if as_ != "body" and word_count(article.text, word_runs=True) < MIN_BODY_WORDS:
         raise ExtractionError(f"{raw.source}: no article body found (the page may be all navigation)")
     if options.published:
         article.published = options.published

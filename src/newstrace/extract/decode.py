@@ -62,12 +62,14 @@ def looks_binary(data: bytes) -> bool:
 #: A page that is UTF-8 but for a few broken bytes (a truncated multi-byte character, one
 #: pasted cp1252 quote) is still UTF-8: below this share of bad sequences, replace them.
 _UTF8_BAD_SHARE = 0.001
+#: Bytes that start a multi-byte UTF-8 sequence.
+_UTF8_LEAD_BYTES = bytes(range(0xC2, 0xF5))
 
 
 def _mostly_utf8(data: bytes) -> bool:
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    multibyte = sum(1 for b in data if b >= 0xC2 and b <= 0xF4)
+    multibyte = len(data) - len(data.translate(None, _UTF8_LEAD_BYTES))  # bytes 0xC2-0xF4, counted in C
     return multibyte > bad * 4 and bad <= max(1, len(data) * _UTF8_BAD_SHARE)
 
 

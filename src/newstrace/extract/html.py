@@ -14,20 +14,24 @@ Metadata comes from :mod:`newstrace.extract.metadata`, captions from
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from typing import Any
 
 import trafilatura
-from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from newstrace.errors import ExtractionError
 from newstrace.extract import patterns as pt
 from newstrace.extract.captions import caption_lines, extract_captions, line_key
+from newstrace.extract.guards import (
+    LIBRARY_ERRORS, MAX_HTML_CHARS, PARSER_MAX_DEPTH, bound_page, bound_tree, nested_too_deep,
+)
 from newstrace.extract.metadata import PageMeta, dom_section, extract_metadata, split_names, squeeze
-from newstrace.extract.score import shingles
+from newstrace.extract.score import SHINGLE, shingles
+from newstrace.extract.scripts import script_language, word_count
 from newstrace.models import Article
 
 __all__ = ["extract_html"]
@@ -50,6 +54,8 @@ _AB_FILTER_COVERAGE = 0.8
 _AB_REPLACE_COVERAGE = 0.3
 #: A DOM paragraph is kept by the articleBody filter when this share of its shingles is in it.
 _AB_KEEP_SHARE = 0.5
+#: Characters of articleBody scanned for short DOM paragraphs (see _ShortLookup); about 50 ms.
+_AB_SCAN_BUDGET = 50_000_000
 #: A DOM paragraph the articleBody lacks is kept all the same when it stands before the last
 #: matched paragraph and has at least this many words: some CMS fields drop the lede or a
 #: paragraph, while furniture inside a story is short. Restoring raised recall by 0.003 on the
@@ -64,8 +70,8 @@ _LANG_MIN_WORDS = 20
 _LANG_MIN_SHARE = 0.10
 #: Standfirsts and byline lines are looked for among the first lines of the body only.
 _HEAD_LINES = 3
-#: The standfirst sits right after the headline.
-_STANDFIRST_XPATH = "//h1/following-sibling::*[position() <= 3]"
+#: The standfirst sits right after the headline: among the first elements following an <h1>.
+_STANDFIRST_SIBLINGS = 3
 #: Longest standfirst; a longer element of such a class is a container, not the summary line.
 _MAX_STANDFIRST_CHARS = 400
 #: Widget phrases only remove lines shorter than this (characters): a long paragraph that
@@ -77,9 +83,13 @@ _BYLINE_MAX_WORDS = 12
 
 def extract_html(html: str, *, source: str, url: str | None) -> Article:
     """The article of an HTML page; raise ExtractionError when it holds no article body."""
-    tree = load_html(html)
+    try:
+        tree = load_html(bound_page(html))
+    except LIBRARY_ERRORS:
+        tree = None
     if tree is None:
         raise ExtractionError(f"{source}: the page could not be parsed as HTML")
+    tree, was_cut = bound_tree(tree)
     meta = extract_metadata(tree, url)
     captions = extract_captions(tree)
     furniture_keys = caption_lines(captions)
@@ -90,7 +100,13 @@ def extract_html(html: str, *, source: str, url: str | None) -> Article:
     paragraphs = [p for i, p in enumerate(paragraphs) if i >= _HEAD_LINES or line_key(p) not in standfirsts]
     paragraphs = clean_paragraphs(paragraphs, meta, furniture_keys)
     paragraphs, how = reconcile_article_body(paragraphs, meta.article_body)
-    if not paragraphs or max(len(p.split()) for p in paragraphs) < _MIN_PROSE_WORDS:
+    if not paragraphs or max(word_count(p) for p in paragraphs) < _MIN_PROSE_WORDS:
+        if nested_too_deep(tree):
+            raise ExtractionError(f"{source}: no article body found: the page nests elements deeper than "
+                                  f"the HTML parser reads ({PARSER_MAX_DEPTH} levels)")
+        if was_cut or len(html) > MAX_HTML_CHARS:
+            raise ExtractionError(f"{source}: no article body found in the part of the page read (the page is "
+                                  "larger than any news page, and only its first part is read)")
         raise ExtractionError(f"{source}: no article body found (the page may be all navigation)")
     meta.evidence["body"] = how
     if no_heading and meta.evidence.get("title") == "title":
@@ -101,7 +117,7 @@ def extract_html(html: str, *, source: str, url: str | None) -> Article:
     if meta.language is None:
         meta.language = guess_language(paragraphs)
         if meta.language:
-            meta.evidence["language"] = "stopwords"
+            meta.evidence["language"] = "stopwords" if meta.language in pt.LANGUAGE_STOPWORDS else "script"
     return Article(
         source=source, kind="html", title=meta.title, authors=meta.authors, emails=meta.emails,
         published=meta.published, outlet=meta.outlet, section=meta.section, language=meta.language,
@@ -123,28 +139,36 @@ def _dom_body(tree: HtmlElement, url: str | None) -> list[str]:
 def _trafilatura_text(tree: HtmlElement, url: str | None, options: dict[str, Any]) -> str:
     try:
         doc = trafilatura.bare_extraction(tree, url=url, **options)
-    except (ValueError, TypeError, etree.LxmlError):  # trafilatura gives up on some malformed trees
+    except LIBRARY_ERRORS:  # trafilatura gives up on some malformed trees
         return ""
     return getattr(doc, "text", None) or ""
 
 
 def guess_language(paragraphs: list[str]) -> str | None:
-    """The language whose function words are most frequent in the body (written by hand: a
-    page that declares no language is rare, and a stopword count is enough to tell the few
-    languages of our sources apart without another dependency)."""
-    words = re.findall(r"\w+", " ".join(paragraphs)[:_LANG_SAMPLE_CHARS].lower())
-    if len(words) < _LANG_MIN_WORDS:
-        return None
-    counts = {lang: sum(w in stop for w in words) for lang, stop in pt.LANGUAGE_STOPWORDS.items()}
-    lang, best = max(counts.items(), key=lambda kv: kv[1])
-    return lang if best / len(words) >= _LANG_MIN_SHARE else None
+    """The language whose function words are most frequent in the body, else the language
+    its writing system names (Japanese, Chinese, Korean, Russian, Arabic ...). Written by
+    hand: a page that declares no language is rare, and stopwords and scripts are enough to
+    tell the languages of our sources apart without another dependency."""
+    sample = " ".join(paragraphs)[:_LANG_SAMPLE_CHARS]
+    words = re.findall(r"\w+", sample.lower())
+    if len(words) >= _LANG_MIN_WORDS:
+        counts = {lang: sum(w in stop for w in words) for lang, stop in pt.LANGUAGE_STOPWORDS.items()}
+        lang, best = max(counts.items(), key=lambda kv: kv[1])
+        if best / len(words) >= _LANG_MIN_SHARE:
+            return lang
+    return script_language(sample)
 
 
 def standfirst_keys(tree: HtmlElement) -> set[str]:
     """Line keys of the standfirst under the headline (a summary, not body text)."""
     keys = set()
-    for el in tree.xpath(_STANDFIRST_XPATH):
-        if pt.STANDFIRST_CLASS.search(el.get("class", "")):
+    # walked by hand: the XPath "//h1/following-sibling::*[position() <= 3]" lists every
+    # following sibling of each <h1> before keeping three, quadratic on a run of headings
+    for h1 in tree.iter("h1"):
+        siblings = (el for el in h1.itersiblings() if isinstance(el.tag, str))
+        for el in itertools.islice(siblings, _STANDFIRST_SIBLINGS):
+            if not pt.STANDFIRST_CLASS.search(el.get("class", "")):
+                continue
             text = el.text_content()
             if len(text) <= _MAX_STANDFIRST_CHARS:
                 keys.add(line_key(text))
@@ -198,8 +222,7 @@ def _is_author_bio(line: str, meta: PageMeta) -> bool:
 
 
 def _is_byline(line: str, meta: PageMeta) -> bool:
-    words = line.split()
-    if not words or len(words) > _BYLINE_MAX_WORDS:
+    if not line.strip() or word_count(line) > _BYLINE_MAX_WORDS:
         return False
     if pt.BYLINE_PREFIX.match(line) and (not meta.authors or any(a.split()[-1] in line for a in meta.authors)):
         return True
@@ -220,7 +243,7 @@ def clean_paragraphs(paragraphs: list[str], meta: PageMeta, caption_keys: set[st
     out: list[str] = []
     seen: set[str] = set()
     for i, (line, key) in enumerate(zip(paragraphs, keys, strict=True)):
-        if not key or (key in seen and len(line.split()) >= _MIN_PROSE_WORDS):
+        if not key or (key in seen and word_count(line) >= _MIN_PROSE_WORDS):
             continue
         if key in caption_keys and (counts[key] == 1 or i != last_at[key]):
             continue
@@ -240,8 +263,43 @@ def _ab_paragraphs(body: str) -> list[str]:
     """The articleBody as paragraphs (some CMSs store HTML in it)."""
     if "<" in body and re.search(r"</?(?:p|br|div)\b", body, re.I):
         body = re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", body)
-        body = re.sub(r"<[^>]+>", " ", body)
+        body = re.sub(r"<[^<>]+>", " ", body)  # not [^>]+: rescanned from each "<" of a run without ">"
     return [re.sub(r"[ \t\r\f\v]+", " ", p).strip() for p in body.split("\n") if p.strip()]
+
+
+class _ShortLookup:
+    """Whether a paragraph too short for a shingle stands in the articleBody.
+
+    Exactly: its line key is a substring of the articleBody's (CMS fields glue a subhead to
+    the next sentence, "ConsThe battery", and a substring still finds "cons"). That costs a
+    scan of the articleBody per paragraph, so after _AB_SCAN_BUDGET characters scanned (no
+    real page comes near: at most 2.8 million on the development set) the rest are looked up
+    among the articleBody's runs of 1-3 words, in constant time each.
+    """
+
+    def __init__(self, article_body: str) -> None:
+        self.key = line_key(article_body)
+        self.scanned = 0
+        self.seen: dict[str, bool] = {}
+        self.runs: set[str] | None = None
+
+    def __call__(self, paragraph: str) -> bool:
+        key = line_key(paragraph)
+        if key not in self.seen:
+            if self.scanned + len(self.key) <= _AB_SCAN_BUDGET:
+                self.scanned += len(self.key)
+                self.seen[key] = key in self.key
+            else:
+                self.seen[key] = key in self._runs()
+        return self.seen[key]
+
+    def _runs(self) -> set[str]:
+        if self.runs is None:
+            words = self.key.split()
+            self.runs = {""}
+            for n in range(1, SHINGLE):
+                self.runs.update(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+        return self.runs
 
 
 def reconcile_article_body(paragraphs: list[str], article_body: str | None) -> tuple[list[str], str]:
@@ -258,15 +316,15 @@ def reconcile_article_body(paragraphs: list[str], article_body: str | None) -> t
         return [p for p in ab_paras if not is_furniture(p)], "json-ld articleBody"
     if coverage < _AB_FILTER_COVERAGE:
         return paragraphs, "dom"
-    ab_key = line_key(" ".join(ab_paras))
+    in_body = _ShortLookup(" ".join(ab_paras))
     matched = []
     for p in paragraphs:
         sh = shingles(p)
-        matched.append(bool(sh and len(sh & ab_shingles) / len(sh) >= _AB_KEEP_SHARE)
-                       or (not sh and line_key(p) in ab_key))
+        # a paragraph too short for a shingle is matched when its words stand in the articleBody
+        matched.append(bool(sh and len(sh & ab_shingles) / len(sh) >= _AB_KEEP_SHARE) or (not sh and in_body(p)))
     last = max((i for i, m in enumerate(matched) if m), default=-1)
     # a long paragraph inside the story that the articleBody lacks is a paragraph the CMS field
     # dropped (a lede, a drop-capped first paragraph), not furniture, which is short there
     kept = [p for i, (p, m) in enumerate(zip(paragraphs, matched, strict=True))
-            if m or (i < last and len(p.split()) >= _AB_RESTORE_WORDS)]
+            if m or (i < last and word_count(p) >= _AB_RESTORE_WORDS)]
     return kept, "dom filtered by json-ld articleBody"

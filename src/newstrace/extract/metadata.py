@@ -14,8 +14,8 @@ faster and more accurate there (see ``bench/extraction.py``).
 from __future__ import annotations
 
 import html
-import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,11 +26,12 @@ from courlan import extract_domain
 from lxml.html import HtmlElement
 
 from newstrace.extract import patterns as pt
+from newstrace.extract.guards import LIBRARY_ERRORS
+from newstrace.extract.jsonld import json_ld
+from newstrace.extract.scripts import word_count
 
 _DATE = re.compile(r"((?:19|20)\d\d)-?(\d\d)-?(\d\d)")
 _SPACE = re.compile(r"\s+")
-#: JSON-LD blocks larger than this are data dumps, not page metadata; skip them.
-_MAX_JSON_LD_CHARS = 2_000_000
 
 
 @dataclass
@@ -57,32 +58,6 @@ def squeeze(text: str | None) -> str:
 
 
 # --- raw sources ---------------------------------------------------------------------------
-
-
-def _flatten(obj: Any, out: list[dict[str, Any]]) -> None:
-    if isinstance(obj, list):
-        for item in obj:
-            _flatten(item, out)
-    elif isinstance(obj, dict):
-        out.append(obj)
-        if isinstance(obj.get("@graph"), (list, dict)):
-            _flatten(obj["@graph"], out)
-
-
-def json_ld(tree: HtmlElement) -> list[dict[str, Any]]:
-    """All JSON-LD objects of the page, ``@graph`` members flattened in."""
-    out: list[dict[str, Any]] = []
-    for script in tree.iterfind(".//script[@type='application/ld+json']"):
-        raw = (script.text or "").strip()
-        if not raw or len(raw) > _MAX_JSON_LD_CHARS:
-            continue
-        raw = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", raw)
-        try:
-            data = json.loads(raw, strict=False)
-        except ValueError:
-            continue
-        _flatten(data, out)
-    return out
 
 
 def meta_tags(tree: HtmlElement) -> dict[str, str]:
@@ -155,7 +130,7 @@ def strip_site(title: str, outlet: str | None) -> str:
             kept = [q for q in parts if not (_norm(q) == o or (o in _norm(q) and len(q) < len(outlet) + 15))]
             if kept and len(kept) < len(parts):
                 return sep.join(kept)
-        if len(parts) >= 2 and len(parts[-1]) < len(parts[0]) and len(parts[-1].split()) <= 4:
+        if len(parts) >= 2 and len(parts[-1]) < len(parts[0]) and word_count(parts[-1]) <= 4:
             return sep.join(parts[:-1])
     return title
 
@@ -296,8 +271,15 @@ def _is_root(href: str | None) -> bool:
     return urlsplit(href).path in ("", "/", "/index.html", "/index.htm", "/index.php")
 
 
+def _crumb_navs(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Breadcrumb navigation, marked-up first; the "You are here" search (a walk over every text
+    of the page) only runs when no marked-up trail names anything."""
+    yield from tree.xpath(pt.CRUMB_XPATH)
+    yield from tree.xpath(pt.YOU_ARE_HERE_XPATH)
+
+
 def _dom_crumbs(tree: HtmlElement) -> list[str]:
-    for nav in tree.xpath(pt.CRUMB_XPATH) + tree.xpath(pt.YOU_ARE_HERE_XPATH):
+    for nav in _crumb_navs(tree):
         links = [a for a in nav.iter("a")]
         if links:
             names = [squeeze(a.text_content()) for a in links if not _is_root(a.get("href"))]
@@ -308,7 +290,7 @@ def _dom_crumbs(tree: HtmlElement) -> list[str]:
             return names
     for el in tree.xpath(pt.SECTION_LABEL_XPATH):
         text = squeeze(el.text_content())
-        if text and len(text.split()) <= 4:
+        if text and word_count(text) <= 4:
             return [text]
     return []
 
@@ -357,7 +339,7 @@ def _htmldate(tree: HtmlElement, url: str | None, extensive: bool) -> str | None
 
     try:
         return iso_date(htmldate_find_date(tree, url=url, original_date=True, extensive_search=extensive))
-    except (ValueError, TypeError):  # htmldate gives up on some malformed trees
+    except LIBRARY_ERRORS:  # htmldate gives up on some malformed trees
         return None
 
 
@@ -473,12 +455,19 @@ def clean_name(raw: str) -> str | None:
     return name if pt.PERSON_NAME.match(name) else None
 
 
+#: Longest byline fragment read for a name: a name (at most 60 characters) with its role
+#: and outlet after it ("Jane Doe, Senior Political Correspondent for the Example Herald").
+_MAX_NAME_PART_CHARS = 300
+
+
 def split_names(raw: str, outlet: str | None) -> list[str]:
     """Person names in a byline string ("By Jane Doe and John Roe, Staff Writers")."""
     raw = pt.EMAIL.sub(" ", squeeze(raw))
     raw = pt.BYLINE_PREFIX.sub("", raw)
     names = []
     for part in pt.NAME_SEPARATOR.split(raw):
+        if len(part) > _MAX_NAME_PART_CHARS:
+            continue  # prose, not a name and its role; and the name patterns are quadratic on it
         name = clean_name(part)
         if name and (not outlet or _norm(name) != _norm(outlet)):
             names.append(name)
@@ -518,7 +507,11 @@ def _dom_authors(tree: HtmlElement, bylines: list[HtmlElement], outlet: str | No
         # it copies the tree, so it only runs when nothing else named an author.
         from trafilatura.metadata import extract_author
 
-        for part in (extract_author(tree) or "").split(";"):
+        try:
+            found = extract_author(tree) or ""
+        except LIBRARY_ERRORS:
+            found = ""
+        for part in found.split(";"):
             names.extend(n for n in split_names(part, outlet) if n not in names)
     return names
 

@@ -45,6 +45,8 @@ BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|reported|story|text|words|photos?)\s+)?(?:by|von|par|por|di|door|av|af|przez)\s*[:\-]?\s+",
     re.I,
 )
+#: NAME_SEPARATOR, NAME_TAIL and DEGREES run on squeezed byline text, cut into parts of at most
+#: 300 characters (metadata.split_names): on long runs of spaces they take super-linear time.
 #: Words that end a byline's list of names ("and" between names, or a role after a comma).
 #: Lower-case "et", "y", "e" only: as capitals they are initials ("Robert E. Moffit").
 NAME_SEPARATOR = re.compile(r"\s*(?:,|;|\||&|\b(?i:and|und|with)\b|\b(?:et|y|e)\b)\s*")
@@ -81,6 +83,8 @@ PERSON_NAME = re.compile(
 )
 
 #: Picture credits inside or after a caption. Each pattern's group "credit" is the credit.
+#: Run only on squeezed (single-spaced) captions of at most 600 characters (see captions.py):
+#: on long runs of spaces their optional, space-separated parts take super-linear time.
 CREDIT_PATTERNS = (
     # (AP Photo/Jane Doe), (Photo: Reuters), (Getty Images)
     re.compile(r"\s*[\(\[](?P<credit>(?:[^()\[\]]*\b(?:photo|photograph|image|picture|credit|courtesy|illustration|"
@@ -146,8 +150,11 @@ WIDGET_PHRASES = re.compile(
 #: Leaked script text: a line like this is code, not prose.
 CODE_LINE = re.compile(r"(?:</?script|</?noscript|window\.\w|document\.\w+\(|function\s*\(|=>\s*\{|\{\"\w+\":)")
 
-#: E-mail addresses.
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+#: E-mail addresses. A match starts where a run of local-part characters starts (the
+#: lookbehind) and the local part is at most 64 characters (the RFC 5321 limit), the domain
+#: at most 253: without the bounds a long run of such characters with no "@" in it ("a.a.a.a
+#: ...") is rescanned from each of its positions, in time quadratic in its length.
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,253}\.[A-Za-z]{2,}")
 #: Mailboxes that belong to a newsroom, not to an author.
 ROLE_MAILBOX = re.compile(
     r"^(?:info|news|newsdesk|tips?|contact|editor|editors|letters|press|feedback|support|help|hello|"

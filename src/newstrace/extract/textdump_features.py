@@ -9,6 +9,7 @@ Shared by the extractor and by ``scripts/train_textdump.py`` so both see the sam
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -16,11 +17,17 @@ from collections import Counter
 import numpy as np
 
 from newstrace.extract import textdump_patterns as pat
+from newstrace.extract.scripts import has_unspaced, word_count
 from newstrace.extract.textdump_lines import Line, indent_mode, strip_bullet
 
 _WORD = re.compile(r"\w+", re.U)
-_SENT_END = re.compile(r"[.!?…][\"'”’)\]]*(?:\s|$)")
-_SENT_INSIDE = re.compile(r"[.!?][\"'”’)]?\s+[\"“‘'(]?[A-Z0-9]")
+#: Sentence ends: Latin and Cyrillic ".!?", the ideographic full stop and full-width marks
+#: (Chinese, Japanese), the Arabic question mark and the Devanagari danda, with closing
+#: quotes and brackets after them.
+_SENT_END = re.compile(r"[.!?…。！？؟।][\"'”’)\]」』）]*(?:\s|$)")
+#: A sentence end followed by another sentence: an upper-case letter or digit after
+#: ". " (any cased script), or any text after an ideographic full stop (no space there).
+_SENT_INSIDE = re.compile(r"[.!?][\"'”’)]?\s+[\"“‘'(«]?(?P<next>\w)|[。！？][」』）]*(?P<cjk>\S)")
 _DATE_LIKE = re.compile(
     r"\b(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"[a-z]*\.?\s+\d{1,2}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
@@ -65,18 +72,19 @@ def _own(ln: Line, body_indent: int, count: int) -> list[float]:
     """Features of a line by itself."""
     t = strip_bullet(ln.text) if ln.bullet else ln.text
     words = t.split()
-    nw = max(len(words), 1)
+    # word_count == len(words) unless the line holds a script written without spaces
+    nw = max(word_count(t) if has_unspaced(t) else len(words), 1)
     nt = max(len(t), 1)
     toks = _WORD.findall(t)
     letters = sum(map(str.isalpha, t))
     short = len(t) < SHORT
     return [
         math.log1p(len(t)),
-        math.log1p(len(words)),
-        (len(t) - len(words) + 1) / nw,
+        math.log1p(nw if words else 0),
+        (len(t) - nw + 1) / nw,
         float(bool(_SENT_END.search(t[-3:] + " "))),
-        float(t.endswith(":")),
-        float(len(_SENT_INSIDE.findall(t))),
+        float(t.endswith((":", "："))),
+        float(_sentences_inside(t)),
         sum(1 for w in words if w[:1].isupper()) / nw,
         sum(1 for w in toks if w.lower() in pat.EN_STOPWORDS) / max(len(toks), 1),
         sum(map(str.isdigit, t)) / nt,
@@ -99,6 +107,18 @@ def _own(ln: Line, body_indent: int, count: int) -> list[float]:
         float(min(count - 1, 3)),
         0.0,  # dup_near, filled by the caller
     ]
+
+
+def _sentences_inside(text: str) -> int:
+    """Sentence breaks inside a line: the next sentence starts with a capital or a digit in a
+    cased script, with any letter in a script without case (Arabic, Hangul ...), or anywhere
+    after an ideographic full stop."""
+    count = 0
+    for m in _SENT_INSIDE.finditer(text):
+        nxt = m.group("next")
+        if m.group("cjk") or nxt.isdigit() or nxt.isupper() or (nxt.isalpha() and not nxt.islower()):
+            count += 1
+    return count
 
 
 def _smooth(x: np.ndarray, radius: int) -> np.ndarray:
@@ -149,16 +169,19 @@ def _dist_next(mask: np.ndarray) -> np.ndarray:
 
 
 def _prefix_of_other(normed: list[str]) -> np.ndarray:
-    """1 where another line is this line plus a suffix (a "Headline | Site" title bar)."""
-    firsts: dict[str, list[str]] = {}
-    for t in normed:
-        if t:
-            firsts.setdefault(t.split(" ", 1)[0], []).append(t)
+    """1 where another line is this line plus a suffix (a "Headline | Site" title bar).
+
+    The lines that start with ``t + " "`` sit together in sorted order, right where
+    ``t + " "`` would be inserted, so one binary search per line answers it (comparing each
+    line with every line sharing its first word was quadratic on dumps of similar lines).
+    """
+    ordered = sorted(set(normed))
     out = np.zeros(len(normed))
     for i, t in enumerate(normed):
         if len(t) >= 15:
-            others = firsts.get(t.split(" ", 1)[0], [])
-            out[i] = float(any(o != t and o.startswith(t + " ") for o in others))
+            prefix = t + " "
+            j = bisect.bisect_left(ordered, prefix)
+            out[i] = float(j < len(ordered) and ordered[j].startswith(prefix))
     return out
 
 

@@ -17,6 +17,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from newstrace.extract.scripts import word_count
+
 #: List markers printed by w3m (•, □, ☆, ◦), lynx (*, +, o, #, @) and others ("-", "1.").
 _BULLET = re.compile(r"^(?:[•□☆◦▪‣·\*\+o#@\-–]|\d{1,3}\.)\s+(?=\S)")
 #: A width is "the wrap width" when at least this share of long lines end within
@@ -113,12 +115,14 @@ def _drop_link_marks(lines: list[Line]) -> list[Line]:
     return out
 
 
-def split_lines(text: str) -> list[Line]:
-    """Logical non-blank lines of a dump, with wrapped blocks rejoined."""
+def split_lines(text: str, max_lines: int | None = None) -> list[Line]:
+    """Logical non-blank lines of a dump, with wrapped blocks rejoined; the first ``max_lines``
+    of them when that is given."""
     raw = [_expand(s) for s in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     width = wrap_width(raw)
     raw = _drop_link_list(raw)
     out: list[Line] = []
+    parts: list[list[str]] = []  # the pieces of each line, joined once at the end (linear time)
     prev_raw = ""
     blank = True
     for number, cur in enumerate(raw):
@@ -127,13 +131,19 @@ def split_lines(text: str) -> list[Line]:
             blank, prev_raw = True, ""
             continue
         if width and out and not blank and _continues(prev_raw, cur, width):
-            joiner = "" if out[-1].text.endswith("-") and body[:1].islower() else " "
             # a break after a hyphen is inside a compound ("well-known"): no space
-            out[-1].text = out[-1].text + joiner + body
+            hyphen = parts[-1][-1].endswith("-") and body[:1].islower()
+            parts[-1].append(body if hyphen else " " + body)
         else:
+            if max_lines is not None and len(out) == max_lines:
+                break
             indent = len(cur) - len(cur.lstrip(" "))
             out.append(Line(body, indent, blank, bool(_BULLET.match(body)), number))
+            parts.append([body])
         prev_raw, blank = cur, False
+    for ln, pieces in zip(out, parts, strict=True):
+        if len(pieces) > 1:
+            ln.text = "".join(pieces)
     return _drop_link_marks(out)
 
 
@@ -144,5 +154,5 @@ def strip_bullet(text: str) -> str:
 
 def indent_mode(lines: list[Line], min_words: int = 12) -> int:
     """The indentation most long lines share: the body column of the dump."""
-    c = Counter(ln.indent for ln in lines if len(ln.text.split()) >= min_words and not ln.bullet)
+    c = Counter(ln.indent for ln in lines if word_count(ln.text) >= min_words and not ln.bullet)
     return c.most_common(1)[0][0] if c else 0

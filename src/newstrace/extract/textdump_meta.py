@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from newstrace.extract import textdump_patterns as pat
+from newstrace.extract.scripts import script_language, word_count
 from newstrace.extract.textdump_dates import find_date
 from newstrace.extract.textdump_lines import Line, strip_bullet
 from newstrace.models import Article, Caption
@@ -32,8 +33,13 @@ RELATED_LINKS = 5
 PROSE_WORDS = 12
 #: Footer lines searched for a copyright notice naming the outlet.
 FOOTER_WINDOW = 60
+#: Longest line read as "Headline | Site" (a title bar): headlines run under 200 characters,
+#: and the suffix pattern is quadratic on long runs of spaces (w3m prints tables with them).
+MAX_TITLE_LINE = 400
 
-_TITLE_SUFFIX = re.compile(r"^(?P<title>.{10,}?)\s+(?:\||-|–|—|::|·)\s+(?P<site>[^|]{2,50})$")
+#: "Headline | Site". The separator's spaces start where a run of spaces starts (the
+#: lookbehind): tried from each space of a long run, the pattern took quadratic time.
+_TITLE_SUFFIX = re.compile(r"^(?P<title>.{10,}?)(?<!\s)\s+(?:\||-|–|—|::|·)\s+(?P<site>[^|]{2,50})$")
 _CONNECT_WITH = re.compile(r"\b(?:with|on|from)\s+(?P<name>(?:the\s+)?[A-Z][\w'&.-]*(?:\s+[A-Z][\w'&.-]*){1,5})\s*$")
 _CREDIT_LABEL = re.compile(r"^(?:photo|image|picture|credit|illustration)s?\s*(?:credit)?\s*(?:by)?\s*[:/]\s*", re.I)
 _NAME_TOKEN = re.compile(r"^[A-Z][A-Za-z'’.\-]+$|^[A-Z]\.$")
@@ -45,8 +51,6 @@ _LANG_WORDS = {
     "pt": frozenset("o a os as e do da que um uma em para com não no na".split()),
     "nl": frozenset("de het een en is van dat niet met op voor zijn te".split()),
 }
-_SCRIPTS = (("ko", "\uac00", "\ud7a3"), ("ja", "\u3040", "\u30ff"), ("zh", "\u4e00", "\u9fff"),
-            ("ru", "\u0400", "\u04ff"), ("ar", "\u0600", "\u06ff"), ("el", "\u0370", "\u03ff"))
 
 
 def _plain(ln: Line) -> str:
@@ -98,14 +102,14 @@ def _clean_title(lines: list[Line], idx: int) -> tuple[str, str | None]:
     crumbs = _crumbs(lines, idx)
     if crumbs:
         text = crumbs[-1]
-    m = _TITLE_SUFFIX.match(text)
+    m = _TITLE_SUFFIX.match(text) if len(text) <= MAX_TITLE_LINE else None
     if m:
         base = _key(m.group("title"))
         if any(_key(_plain(ln)) == base for ln in lines):
             return m.group("title").strip(), m.group("site").strip()
     site = None
     for ln in lines[: max(idx, 1) + 1]:
-        m = _TITLE_SUFFIX.match(_plain(ln))
+        m = _TITLE_SUFFIX.match(_plain(ln)) if len(ln.text) <= MAX_TITLE_LINE else None
         if m and _key(m.group("title")) == _key(text):
             site = m.group("site").strip()
             break
@@ -130,7 +134,7 @@ def _crumbs(lines: list[Line], i: int) -> list[str]:
     if len(text) <= SHORT_LINE and pat.BREADCRUMB_SEP.search(text):
         parts = [p.strip() for p in pat.BREADCRUMB_SEP.split(text) if p.strip()]
         # every crumb but the last is a short section name; the last may be the headline
-        if parts and parts[0].lower() == "home" and len(parts) >= 2 and all(len(p.split()) <= 6 for p in parts[:-1]):
+        if parts and parts[0].lower() == "home" and len(parts) >= 2 and all(word_count(p) <= 6 for p in parts[:-1]):
             return parts[1:]
     if lines[i].text.startswith("1.") and _plain(lines[i]).lower() == "home":
         parts, j = [], i + 1
@@ -195,15 +199,15 @@ def _authors(lines: list[Line], window: list[int], title_idx: int | None, start:
 
 
 def _emails(lines: list[Line], window: list[int], body: list[int]) -> list[str]:
-    out: list[str] = []
+    members = set(body)
+    out: dict[str, None] = {}  # in order found, each once
     for i in dict.fromkeys(window):
         text = _plain(lines[i])
-        if i in body and len(text) > SHORT_LINE:
+        if i in members and len(text) > SHORT_LINE:
             continue  # an address quoted in the story is not the author's
-        for m in pat.EMAIL.finditer(text):
-            if m.group(0) not in out:
-                out.append(m.group(0))
-    return out
+        if "@" in text:
+            out.update((m.group(0), None) for m in pat.EMAIL.finditer(text))
+    return list(out)
 
 
 def _outlet(lines: list[Line], suffix_site: str | None) -> str | None:
@@ -264,7 +268,7 @@ def caption_lines(lines: list[Line], title_idx: int | None, body: list[int]) -> 
     keys = {j: _key(_plain(lines[j])) for j in range(first, last)}
     for i in range(lo, body[-1] + 1):
         text = _plain(lines[i])
-        if len(text.split()) < 4:
+        if word_count(text) < 4:
             continue
         near = range(max(first, i - DUP_WINDOW), min(last, i + DUP_WINDOW + 1))
         twice = any(keys[j] == keys[i] for j in near if j != i)
@@ -281,12 +285,12 @@ def non_body_lines(lines: list[Line], body: list[int], article: Article) -> set[
         text = _plain(lines[i])
         if len(text) > SHORT_LINE:
             continue
-        if pat.RELATED_LEADIN.match(text) and len(text.split()) <= 4:
+        if pat.RELATED_LEADIN.match(text) and word_count(text) <= 4:
             # the links listed under a "Related Article" lead-in are not body either
             for j in range(i + 1, min(i + 1 + RELATED_LINKS, len(lines))):
                 if j not in members:
                     continue
-                if not (lines[j].bullet or len(lines[j].text.split()) < PROSE_WORDS):
+                if not (lines[j].bullet or word_count(lines[j].text) < PROSE_WORDS):
                     break
                 drop.add(j)
         if i not in members:
@@ -296,7 +300,7 @@ def non_body_lines(lines: list[Line], body: list[int], article: Article) -> set[
             or pat.EMAIL.search(text)
             or pat.WIDGET_LINE.match(text)
             or (len(text) <= WIDGET_MAX and pat.WIDGET_PHRASE.search(text))
-            or (pat.RELATED_LEADIN.match(text) and len(text.split()) <= 4)
+            or (pat.RELATED_LEADIN.match(text) and word_count(text) <= 4)
             or (article.title and _key(text) == _key(article.title))
         ):
             drop.add(i)
@@ -306,12 +310,9 @@ def non_body_lines(lines: list[Line], body: list[int], article: Article) -> set[
 def guess_language(paragraphs: list[str]) -> str | None:
     """A light guess: script for non-Latin text, function-word share for Latin text."""
     text = " ".join(paragraphs)[:2000]
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return None
-    for code, lo, hi in _SCRIPTS:
-        if sum(1 for c in letters if lo <= c <= hi) / len(letters) > 0.3:
-            return code
+    by_script = script_language(text)
+    if by_script:
+        return by_script
     words = re.findall(r"[^\W\d_]+", text.lower())
     if not words:
         return None

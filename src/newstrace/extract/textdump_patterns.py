@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from newstrace.extract import patterns as html_patterns
+
 #: Short lines (matched whole, case-insensitive) that are page furniture.
 WIDGET_LINE = re.compile(
     r"^(?:advertisement|advertising|ad|sponsored|share|share this|share this (?:article|story|post)"
@@ -46,12 +48,14 @@ RELATED_LEADIN = re.compile(
 )
 
 #: A caption credit at the end of a line: "[YONHAP]", "(AP Photo/Jane Doe)", "Photo: X", "Credit: X".
+#: (No leading "\s*" and a lookbehind instead of "\s+": a pattern that opens with a run of
+#: spaces is retried from each space of a long run, in time quadratic in its length.)
 CREDIT_TAIL = re.compile(
-    r"(?:\s*\[(?P<b>[^\[\]]{2,80})\]"
-    r"|\s*\((?P<p>(?:[^()]*\b(?:photo|photograph|image|pictures?|getty|reuters|afp|ap|epa|file|courtesy"
+    r"(?:\[(?P<b>[^\[\]]{2,80})\]"
+    r"|\((?P<p>(?:[^()]*\b(?:photo|photograph|image|pictures?|getty|reuters|afp|ap|epa|file|courtesy"
     r"|credit|via|shutterstock|illustration|handout|pool|newscom|alamy|yonhap|xinhua|bloomberg)\b[^()]*)|[A-Z][A-Z /.&'-]{2,40})\)"
-    r"|\s+(?:[|·–—-]\s*)?(?P<l>(?:photo|photograph|image|picture|credit|photo credit|source|illustration)s?"
-    r"\s*(?:by)?\s*[:/]\s*[^.]{2,80}))\s*$",
+    r"|(?<=\s)(?:[|·–—-]\s*+)?(?P<l>(?:photo|photograph|image|picture|credit|photo credit|source|illustration)s?"
+    r"\s*+(?:by)?\s*+[:/]\s*[^.]{2,80}))\s*$",
     re.I,
 )
 #: A line that is nothing but a credit: "Getty Images", "Reuters/Jane Doe", "Photo: AFP".
@@ -90,7 +94,8 @@ NOT_A_NAME = re.compile(
 )
 
 #: Breadcrumb separators: "Home > National > North Korea", "News / World", "Home » Sport".
-BREADCRUMB_SEP = re.compile(r"\s+(?:>|»|›|/|\||::|→)\s+")
+#: (It starts where a run of spaces starts: retried inside a long run, it took quadratic time.)
+BREADCRUMB_SEP = re.compile(r"(?<!\s)\s+(?:>|»|›|/|\||::|→)\s+")
 
 #: Copyright footer naming the outlet: "© 2024 Example News", "Copyright 2023 The Daily X".
 COPYRIGHT = re.compile(
@@ -99,7 +104,8 @@ COPYRIGHT = re.compile(
     re.I,
 )
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+#: E-mail addresses: the one pattern of the HTML extractor (bounded, see there).
+EMAIL = html_patterns.EMAIL
 
 #: Common English function words, for a language guess and for "reads like prose".
 EN_STOPWORDS = frozenset(
