@@ -83,6 +83,8 @@ def extract_raw(raw: RawInput, options: ExtractOptions | None = None) -> Article
     if options.published:
         article.published = options.published
         article.evidence["published"] = "user"
+        if article.published_at and article.published_at[:10] != options.published:
+            article.published_at = None  # the page's time belongs to another day
     if article.url is None:
         article.url = options.url or raw.url
     for key in ("title", "published", "outlet"):

@@ -120,7 +120,7 @@ def extract_html(html: str, *, source: str, url: str | None) -> Article:
             meta.evidence["language"] = "stopwords" if meta.language in pt.LANGUAGE_STOPWORDS else "script"
     return Article(
         source=source, kind="html", title=meta.title, authors=meta.authors, emails=meta.emails,
-        published=meta.published, outlet=meta.outlet, section=meta.section, language=meta.language,
+        published=meta.published, published_at=meta.published_at, outlet=meta.outlet, section=meta.section, language=meta.language,
         url=meta.url or url, captions=captions, paragraphs=paragraphs, evidence=meta.evidence,
     )
 

@@ -17,7 +17,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,6 +40,8 @@ class PageMeta:
     authors: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     published: str | None = None
+    #: the publication date-time with its offset, when the page gives one
+    published_at: str | None = None
     outlet: str | None = None
     section: list[str] = field(default_factory=list)
     language: str | None = None
@@ -439,6 +441,43 @@ def find_date(tree: HtmlElement, metas: dict[str, str], art: dict[str, Any] | No
     return found
 
 
+#: ``<time datetime>`` elements looked at, at most, for a publication time.
+_MAX_TIME_ELEMENTS = 10
+
+
+def iso_time(value: Any) -> str | None:
+    """An ISO 8601 date-time with a time of day and a UTC offset, normalised
+    ("2026-03-14T07:30:00+01:00"), or None (a date alone, or a time without an offset, cannot
+    be ordered against other outlets' times)."""
+    if not isinstance(value, str) or not 16 <= len(value.strip()) <= 40:
+        return None
+    text = value.strip().replace(" ", "T", 1)
+    try:
+        when = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        return None
+    if when.tzinfo is None or when.utcoffset() is None:
+        return None
+    return when.replace(microsecond=0).isoformat()
+
+
+def find_time(tree: HtmlElement, metas: dict[str, str], art: dict[str, Any] | None, day: str | None) -> str | None:
+    """The publication date-time with its offset, from the same structured sources the date
+    comes from (JSON-LD datePublished, date meta tags, ``<time datetime>``), when one of them
+    gives a time of day and an offset and agrees with the publication date chosen (in its own
+    offset): a time that belongs to another date is another event's."""
+    if not day:
+        return None
+    candidates = [art.get(k) for k in ("datePublished", "dateCreated")] if art is not None else []
+    candidates += [metas.get(k) for k in pt.DATE_META]
+    candidates += [el.get("datetime") for el in tree.iterfind(".//time[@datetime]")][:_MAX_TIME_ELEMENTS]
+    for value in candidates:
+        when = iso_time(value)
+        if when and when[:10] == day:
+            return when
+    return None
+
+
 # --- authors -------------------------------------------------------------------------------
 
 
@@ -599,6 +638,7 @@ def extract_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
     meta.authors = find_authors(tree, metas, objs, art, meta.outlet, meta.evidence, bylines)
     meta.emails = find_emails(tree, meta.authors, bylines)
     meta.published = find_date(tree, metas, art, meta.url or url, meta.evidence)
+    meta.published_at = find_time(tree, metas, art, meta.published)
     meta.section = find_section(tree, metas, objs, art, meta.title)
     meta.language = find_language(tree, metas, art)
     body = art.get("articleBody") if art else None

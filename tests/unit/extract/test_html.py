@@ -269,3 +269,38 @@ def test_cross_site_canonical_keeps_the_copy_at_its_own_address() -> None:
                        url="https://syndication-partner.example/stories/tidal-barrage")
     assert got.url == "https://syndication-partner.example/stories/tidal-barrage"
     assert got.evidence["canonical"] == "https://harbourledger.example/news/coast/tidal-barrage-vote"
+
+
+def _timed_page(head: str, body: str = "") -> str:
+    para = ("The council said on Tuesday that the depot would stay closed while inspectors examined the "
+            "storage tanks, and residents were told to keep their windows shut overnight.")
+    return (f"<html><head><title>Depot closed</title>{head}</head><body><article><h1>Depot closed</h1>{body}"
+            f"<p>{para}</p><p>{para}</p></article></body></html>")
+
+
+def test_publication_time_with_its_offset_comes_from_structured_data() -> None:
+    from newstrace.extract.html import extract_html
+
+    ld = '<script type="application/ld+json">{"@type":"NewsArticle","headline":"Depot closed",' \
+         '"datePublished":"2026-03-14T07:30:00+01:00"}</script>'
+    a = extract_html(_timed_page(ld), source="a.html", url=None)
+    assert (a.published, a.published_at) == ("2026-03-14", "2026-03-14T07:30:00+01:00")
+    assert a.published_utc == "2026-03-14T06:30:00Z"
+    z = extract_html(_timed_page('<meta property="article:published_time" content="2026-03-14T07:55:00Z">'),
+                     source="z.html", url=None)
+    assert z.published_at == "2026-03-14T07:55:00+00:00"
+    t = extract_html(_timed_page("", '<time datetime="2026-03-14T12:05:00+01:00">14 March, 12:05</time>'),
+                     source="t.html", url=None)
+    assert t.published_at == "2026-03-14T12:05:00+01:00"
+
+
+def test_a_time_without_offset_or_of_another_day_is_not_kept() -> None:
+    from newstrace.extract.html import extract_html
+
+    naive = extract_html(_timed_page('<meta property="article:published_time" content="2026-03-14T07:30:00">'),
+                         source="n.html", url=None)
+    assert naive.published == "2026-03-14" and naive.published_at is None
+    other = extract_html(_timed_page('<meta name="date" content="2026-03-14">',
+                                     '<time datetime="2026-02-01T10:00:00+01:00">1 Feb</time>'),
+                         source="o.html", url=None)
+    assert other.published == "2026-03-14" and other.published_at is None
