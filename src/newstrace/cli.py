@@ -288,12 +288,13 @@ def ingest(
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch URLs again even when already stored.")] = False,
     no_claims: Annotated[bool, typer.Option("--no-claims", help="Skip attributed-claim extraction (faster).")] = False,
     no_link: Annotated[bool, typer.Option("--no-link", help="Skip finding copies, stories and claim groups (run `newstrace link` later).")] = False,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=0, max=64, help="Worker processes that extract and analyse side by side (default: the workers setting; 0: one per core).")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Read, extract and store articles with their attributed claims, then link them into
     copies, stories and claim groups. Re-running skips what is stored; a killed run resumes."""
-    settings = _settings(db, config, allow_private)
+    settings = _settings(db, config, allow_private).with_(workers=workers)
     srcs = list(sources or [])
     if sample:
         srcs.append(str(sample_corpus_path()))

@@ -75,16 +75,29 @@ class Settings:
     #: memory (MiB) one input may add to its worker process in any stage; past it the input
     #: is recorded as failed ("too-large") and the worker is replaced
     stage_memory_mb: int = 2048
+    #: worker processes that extract and analyse inputs side by side (storing and linking
+    #: stay in input and publication order, so results are the same with any number);
+    #: 0: one per core of the machine
+    workers: int = 0
 
     def __post_init__(self) -> None:
         for f in fields(self):
             _check(f.name, getattr(self, f.name))
+
+    @property
+    def worker_count(self) -> int:
+        """Worker processes to start: ``workers``, or one per core when it is 0."""
+        return self.workers or max(1, os.cpu_count() or 1)
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
 # -- what each setting allows -------------------------------------------------------------
+
+
+#: The most worker processes one ingest starts (each holds the models: hundreds of MiB).
+MAX_WORKERS = 64
 
 
 def _positive(v: float) -> bool:
@@ -105,6 +118,7 @@ _RANGES: dict[str, tuple[Callable[[float], bool], str]] = {
     "extract_seconds": (_positive, "a number of seconds above 0"),
     "analyse_seconds": (_positive, "a number of seconds above 0"),
     "stage_memory_mb": (_positive, "a whole number of MiB above 0"),
+    "workers": (lambda v: 0 <= v <= MAX_WORKERS, f"a whole number from 0 (one per core) to {MAX_WORKERS}"),
 }
 _KINDS: dict[str, type] = {f.name: Path if isinstance(f.default, Path) else type(f.default) for f in fields(Settings)}
 

@@ -36,6 +36,8 @@ class IngestReport:
     failures: list[Failure] = field(default_factory=list)
     #: what the link step did after storing (a newstrace.linker.LinkReport), if it ran
     linked: Any = None
+    #: the highest resident memory of each worker process, bytes (empty: no worker ran)
+    worker_peak_rss: list[int] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -88,12 +90,9 @@ def extract_many(
     settings = settings or load_settings()
     work = Work(ExtractOptions(as_=as_, published=published),  # type: ignore[arg-type]
                 factory=default_pipeline if claims else no_analysis, strict=strict)
-    with runner(work, settings, isolate=isolate) as run:
-        for item in iter_raw(sources, settings, _kind(as_)):
-            if isinstance(item, RawInput):
-                yield run(item)
-            elif isinstance(item, Failure):
-                yield item
+    with runner(work, settings, isolate=isolate, workers=settings.worker_count) as run:
+        for _item, result in run.map(i for i in iter_raw(sources, settings, _kind(as_)) if not isinstance(i, Skipped)):
+            yield result  # type: ignore[misc]
 
 
 def ingest(
@@ -111,6 +110,7 @@ def ingest(
     claims: bool = True,
     link: bool = True,
     isolate: bool = True,
+    workers: int | None = None,
 ) -> IngestReport:
     """Read, extract, analyse and store every input; each input is committed on its own.
 
@@ -125,7 +125,7 @@ def ingest(
     items = iter_raw(sources, settings, _kind(as_), skip_url=None if refresh else store.done)
     return ingest_items(items, store, settings=settings, as_=as_, published=published, pipeline=pipeline,
                         on_progress=on_progress, strict=strict, command=command, claims=claims, link=link,
-                        isolate=isolate)
+                        isolate=isolate, workers=workers)
 
 
 def ingest_items(
@@ -144,10 +144,14 @@ def ingest_items(
     claims: bool = True,
     link: bool = True,
     isolate: bool = True,
+    workers: int | None = None,
 ) -> IngestReport:
     """:func:`ingest` over inputs already read (RawInputs, and the Failures and Skipped of
     reading them): what the server's upload and URL forms call. ``factory`` builds the
-    analysis pipeline on first need (instead of ``pipeline``, or the default one)."""
+    analysis pipeline on first need (instead of ``pipeline``, or the default one).
+    ``workers`` (default: ``settings.worker_count``) worker processes extract and analyse
+    side by side; results are stored in input order, so the store ends the same with any
+    number of them."""
     settings = settings or load_settings()
     factory = factory or (default_pipeline if claims else no_analysis)
     work = Work(ExtractOptions(as_=as_, published=published),  # type: ignore[arg-type]
@@ -155,11 +159,12 @@ def ingest_items(
     report = IngestReport()
     run_id = store.start_run(command)
     try:
-        with runner(work, settings, isolate=isolate) as run:
-            for item in items:
-                event = _ingest_item(item, store, run, report, run_id, strict, on_stored)
+        with runner(work, settings, isolate=isolate, workers=workers or settings.worker_count) as run:
+            for item, result in run.map(_unseen(items, store)):
+                event = _settle(item, result, store, report, run_id, strict, on_stored)
                 if on_progress:
                     on_progress(event, item.source)
+            report.worker_peak_rss = run.peak_rss
         if link:
             from newstrace.linker import link as run_link  # numpy and datasketch only when linking
 
@@ -170,34 +175,49 @@ def ingest_items(
     return report
 
 
-def _ingest_item(
-    item: RawInput | Failure | Skipped,
+@dataclass(frozen=True)
+class _Seen:
+    """An input whose exact bytes this source already stored: skipped, not worked on."""
+
+    source: str
+
+
+def _unseen(items: Iterable[RawInput | Failure | Skipped], store: Store) -> Iterator[RawInput | Failure | Skipped | _Seen]:
+    for item in items:
+        if isinstance(item, RawInput) and store.seen(item.source, item.sha256):
+            yield _Seen(item.source)
+        else:
+            yield item
+
+
+def _settle(
+    item: RawInput | Failure | Skipped | _Seen,
+    result: Any,
     store: Store,
-    run: Callable[[RawInput], Article | Failure],
     report: IngestReport,
     run_id: int,
     strict: bool,
     on_stored: StoredCallback | None,
 ) -> str:
+    """Store what one input came to, in input order; say what happened to it."""
     if isinstance(item, Failure):
         store.record_failure(item, run_id=run_id)
         report.failures.append(item)
         return "failed"
-    if isinstance(item, Skipped):
+    if isinstance(item, Skipped | _Seen):
         report.skipped += 1
         return "skipped"
     sha = item.sha256
-    if store.seen(item.source, sha):
+    if store.seen(item.source, sha):  # the same bytes earlier in this run, stored meanwhile
         report.skipped += 1
         return "skipped"
-    result = run(item)
     if isinstance(result, Article):
         result = _store(store, item, result, sha, run_id, strict, report, on_stored)
     if isinstance(result, Failure):
         store.record_failure(result, sha256=sha, run_id=run_id)
         report.failures.append(result)
         return "failed"
-    return result
+    return result  # type: ignore[no-any-return]
 
 
 def _store(
