@@ -95,3 +95,31 @@ def test_link_results_do_not_depend_on_the_order_inputs_come_in(tmp_path: Path,
         report = ingest(files, store)
         assert report.failed == 0
     assert _snapshot(tmp_path / "shuffled.db") == linked_once[1]
+
+
+def _export_without_times(db: Path) -> list[dict]:
+    from newstrace.store import export
+
+    out = db.with_suffix(".jsonl")
+    with Store(db) as store:
+        export(store, "jsonl", out)
+    recs = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    for r in recs:  # when it was stored differs from run to run; what was stored must not
+        for k in ("first_seen", "last_seen"):
+            r.pop(k, None)
+        for rev in r.get("revisions", []):
+            rev.pop("ingested_at", None)
+    return recs
+
+
+def test_two_workers_store_and_link_exactly_what_one_worker_does(tmp_path: Path,
+                                                                 linked_once: tuple[Path, dict]) -> None:
+    files = sorted(str(p) for p in sample_corpus_path().iterdir() if p.is_file())
+    reports = {}
+    for n in (1, 2):
+        with Store(tmp_path / f"w{n}.db") as store:
+            reports[n] = ingest(files, store, workers=n)
+        assert reports[n].failed == 0 and len(reports[n].worker_peak_rss) == n
+    assert reports[1].counts() == reports[2].counts()
+    assert _snapshot(tmp_path / "w1.db") == _snapshot(tmp_path / "w2.db") == linked_once[1]
+    assert _export_without_times(tmp_path / "w1.db") == _export_without_times(tmp_path / "w2.db")
